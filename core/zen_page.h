@@ -1,0 +1,262 @@
+/* Zen page allocator: a binary buddy system over physical page frames.
+ *
+ * Frames are named by absolute page frame number (pfn = physical address >>
+ * ZEN_PAGE_SHIFT). A block of order k is 2^k contiguous frames whose first pfn
+ * is a multiple of 2^k, so blocks are naturally aligned in absolute terms
+ * whatever the start of the managed range.
+ *
+ * The managed range [start, start + nframes) may begin and end anywhere. Every
+ * frame starts out reserved; zen_page_add_range() makes usable frames free.
+ * Frames never added (holes, firmware reservations) are never handed out.
+ *
+ * Policy, fixed so that an executable model can predict every answer:
+ *   - allocation takes the smallest order >= the request that has a free
+ *     block, the lowest-addressed free block of that order, and splits it
+ *     keeping the lower half;
+ *   - a freed block merges with its XOR buddy while the buddy is a whole free
+ *     block of the same order inside the range, up to ZEN_PAGE_MAX_ORDER.
+ * After every operation the free frames form the canonical decomposition into
+ * maximal free blocks.
+ *
+ * Metadata lives in caller-provided typed arrays: one zen_page_frame per frame
+ * and zen_page_bitmap_words() 64-bit words for the per-order free bitmaps
+ * (a summary tree over each bitmap makes "lowest free block" O(levels)).
+ * Nothing is static; an instance is not thread-safe by itself.
+ *
+ * Costs: alloc and free are O(ZEN_PAGE_MAX_ORDER * levels), where levels is
+ * at most 6 (log64 of the block count); they never scan the frames. init is
+ * O(nframes), add_range O(count), check O(nframes + bitmap words).
+ *
+ * Every function returns a zen_status. On any error the allocator is left
+ * exactly as it was except for its diagnostic counters (rejected, oom). */
+#ifndef ZEN_PAGE_H
+#define ZEN_PAGE_H
+
+#include <stdint.h>
+#include "zen_status.h"
+#include "zen_bits.h"
+
+#ifndef ZEN_PAGE_MAX_ORDER
+#define ZEN_PAGE_MAX_ORDER 10u
+#endif
+#define ZEN_PAGE_ORDERS (ZEN_PAGE_MAX_ORDER + 1u)
+
+#ifndef ZEN_PAGE_SHIFT
+#define ZEN_PAGE_SHIFT 12u
+#endif
+#define ZEN_PAGE_SIZE ((uint64_t)1 << ZEN_PAGE_SHIFT)
+#define ZEN_PAGE_WORDS_PER_FRAME (ZEN_PAGE_SIZE / 8u)
+
+/* At most 2^32 frames in one allocator (16 TiB of 4 KiB frames), and pfns
+ * below 2^52 (a 64-bit physical address space of 4 KiB frames). */
+#define ZEN_PAGE_MAX_FRAMES ((uint64_t)1 << 32)
+#define ZEN_PFN_LIMIT ((uint64_t)1 << 52)
+
+/* Levels of the summary tree over one order's bitmap: 64^6 > 2^32 blocks. */
+#define ZEN_BITMAP_MAX_LEVELS 6u
+
+/* zen_page_alloc flags. */
+#define ZEN_PAGE_FLAG_ZERO 1u /* fill the block with zero bytes */
+#define ZEN_PAGE_FLAGS_ALL ZEN_PAGE_FLAG_ZERO
+
+typedef uint64_t zen_pfn;
+
+/* State of one frame descriptor. Only the first frame of a block (its head)
+ * carries the block's order; every other frame of a block is a tail. */
+enum zen_frame_state {
+    ZEN_FRAME_RESERVED = 0,  /* hole or reserved: never handed out */
+    ZEN_FRAME_FREE = 1,      /* head of a free block */
+    ZEN_FRAME_ALLOCATED = 2, /* head of an allocated block */
+    ZEN_FRAME_TAIL = 3       /* inside a block, not its head */
+};
+
+/* Who holds an allocated block (recorded for later layers and debugging). */
+enum zen_frame_owner {
+    ZEN_OWNER_NONE = 0,
+    ZEN_OWNER_USER = 1, /* the default for zen_page_alloc */
+    ZEN_OWNER_SLAB = 2,
+    ZEN_OWNER_ZONE = 3
+};
+#define ZEN_OWNER_LAST ZEN_OWNER_ZONE
+
+typedef struct zen_page_frame {
+    uint8_t state;     /* enum zen_frame_state */
+    uint8_t order;     /* order of the block this frame heads */
+    uint8_t owner;     /* enum zen_frame_owner, allocated heads only */
+    uint8_t pad;
+    uint32_t refcount; /* references to an allocated block; 0 otherwise */
+} zen_page_frame;
+
+/* Where the summary tree of one order lives inside the bitmap words. Level 0
+ * holds one bit per possible block of that order (bit set: the block is a
+ * free block of that order); a bit of level l+1 is set when word of level l
+ * it stands for is non-zero. The top level is a single word. */
+typedef struct zen_bitmap_tree {
+    uint32_t levels;
+    uint64_t offset[ZEN_BITMAP_MAX_LEVELS];
+    uint64_t length[ZEN_BITMAP_MAX_LEVELS];
+} zen_bitmap_tree;
+
+/* Diagnostics, cheap to read at any time. */
+typedef struct zen_page_stats {
+    uint64_t managed;     /* usable frames added so far */
+    uint64_t free_frames; /* frames in free blocks */
+    uint64_t peak_in_use; /* highest managed - free_frames seen */
+    uint64_t oom_count;   /* allocations answered ZEN_ERR_NOMEM */
+    uint64_t rejected;    /* requests refused for bad input */
+    uint64_t free_blocks[ZEN_PAGE_ORDERS]; /* free blocks per order */
+} zen_page_stats;
+
+typedef struct zen_page_allocator {
+    zen_pfn start;          /* first pfn of the managed range */
+    uint64_t nframes;       /* frames in the managed range */
+    zen_page_frame *frames; /* nframes descriptors; frames[i] is pfn start + i */
+    uint64_t *words;        /* bitmap words */
+    uint64_t nwords;
+    uint64_t *memory;       /* optional direct map of the frames, for zero-fill */
+    zen_bitmap_tree tree[ZEN_PAGE_ORDERS];
+    zen_page_stats stats;
+} zen_page_allocator;
+
+/* Which invariant the consistency checker found broken. */
+enum zen_page_invariant {
+    ZEN_INV_NONE = 0,
+    ZEN_INV_FRAME_STATE,   /* unknown state or order above the maximum */
+    ZEN_INV_HEAD_ALIGN,    /* block head not naturally aligned or past the range */
+    ZEN_INV_TAIL,          /* a frame inside a block is not a tail, or a tail outside any block */
+    ZEN_INV_REFCOUNT,      /* allocated with no reference, or free with some */
+    ZEN_INV_NOT_MAXIMAL,   /* a free block whose buddy is free: not coalesced */
+    ZEN_INV_BITMAP,        /* bitmap bit disagrees with the frame descriptors */
+    ZEN_INV_SUMMARY,       /* summary level disagrees with the level below */
+    ZEN_INV_COUNTS         /* statistics disagree with the descriptors */
+};
+
+typedef struct zen_page_check_report {
+    uint32_t invariant; /* enum zen_page_invariant */
+    zen_pfn pfn;        /* frame where it was found (or 0) */
+} zen_page_check_report;
+
+/*@ predicate zen_page_tree_ok(zen_page_allocator *a) =
+      \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+        1 <= a->tree[k].levels <= ZEN_BITMAP_MAX_LEVELS &&
+        (\forall integer l; 0 <= l < a->tree[k].levels ==>
+           1 <= a->tree[k].length[l] &&
+           a->tree[k].offset[l] + a->tree[k].length[l] <= a->nwords);
+
+    predicate zen_page_valid(zen_page_allocator *a) =
+      \valid(a) &&
+      0 < a->nframes <= ZEN_PAGE_MAX_FRAMES &&
+      a->start + a->nframes <= ZEN_PFN_LIMIT &&
+      \valid(a->frames + (0 .. a->nframes - 1)) &&
+      \valid(a->words + (0 .. a->nwords - 1)) &&
+      \separated(a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1)) &&
+      (a->memory == \null ||
+        (\valid(a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+         \separated(a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                    a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1)))) &&
+      zen_page_tree_ok(a) &&
+      a->stats.free_frames <= a->stats.managed <= a->nframes &&
+      (\forall integer i; 0 <= i < a->nframes ==> a->frames[i].order <= ZEN_PAGE_MAX_ORDER);
+
+    logic integer zen_index(zen_page_allocator *a, integer pfn) = pfn - a->start;
+
+    predicate zen_in_range(zen_page_allocator *a, integer pfn) =
+      a->start <= pfn < a->start + a->nframes;
+
+    predicate zen_is_state(zen_page_allocator *a, integer pfn, integer s) =
+      zen_in_range(a, pfn) && a->frames[pfn - a->start].state == s;
+ */
+
+/* Number of 64-bit bitmap words an allocator over [start, start + nframes)
+ * needs. Returns 0 when nframes is 0, above ZEN_PAGE_MAX_FRAMES, or the range
+ * passes ZEN_PFN_LIMIT. O(ZEN_PAGE_MAX_ORDER). */
+/*@ assigns \nothing;
+    ensures nframes == 0 || nframes > ZEN_PAGE_MAX_FRAMES ||
+            start + nframes > ZEN_PFN_LIMIT ==> \result == 0;
+ */
+uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes);
+
+/* Initialise an allocator over [start, start + nframes). frames must hold
+ * nframes descriptors, words at least zen_page_bitmap_words(start, nframes)
+ * words; memory, when not NULL, is the direct map of the range (nframes *
+ * ZEN_PAGE_SIZE bytes) and enables ZEN_PAGE_FLAG_ZERO. Every frame starts
+ * reserved, so no frame can be allocated until zen_page_add_range().
+ * Returns ZEN_OK, or ZEN_ERR_INVAL for a NULL array, a zero or oversized
+ * range, or too few words (nothing is written then). O(nframes + nwords). */
+/*@ requires \valid(a);
+    requires \valid(frames + (0 .. nframes - 1));
+    requires \valid(words + (0 .. nwords - 1));
+    requires memory == \null || \valid(memory + (0 .. nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    requires \separated(a, frames + (0 .. nframes - 1), words + (0 .. nwords - 1));
+    requires memory == \null || \separated(memory + (0 .. nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                                           a, frames + (0 .. nframes - 1), words + (0 .. nwords - 1));
+    assigns *a, frames[0 .. nframes - 1], words[0 .. nwords - 1];
+    behavior bad_range:
+      assumes nframes == 0 || nframes > ZEN_PAGE_MAX_FRAMES || start + nframes > ZEN_PFN_LIMIT;
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior ok_or_short:
+      assumes 0 < nframes <= ZEN_PAGE_MAX_FRAMES && start + nframes <= ZEN_PFN_LIMIT;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_INVAL;
+      ensures \result == ZEN_OK ==> zen_page_valid(a) && a->start == start &&
+        a->nframes == nframes && a->frames == frames && a->words == words &&
+        a->stats.managed == 0 && a->stats.free_frames == 0 &&
+        (\forall integer i; 0 <= i < nframes ==> frames[i].state == ZEN_FRAME_RESERVED);
+    complete behaviors;
+    disjoint behaviors;
+ */
+zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
+                         zen_page_frame *frames, uint64_t *words, uint64_t nwords,
+                         uint64_t *memory);
+
+/* Make the frames [pfn, pfn + count) usable: each must be in the range and
+ * still reserved. They join the free blocks, merged with free neighbours into
+ * the canonical maximal blocks. Returns ZEN_OK; ZEN_ERR_INVAL for count 0;
+ * ZEN_ERR_RANGE when any frame lies outside the range; ZEN_ERR_BUSY when any
+ * frame is already usable (nothing changes then). O(count). */
+zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count);
+
+/* Allocate a block of 2^order frames (order <= ZEN_PAGE_MAX_ORDER) by the
+ * policy above; store its first pfn in *pfn. flags: ZEN_PAGE_FLAG_ZERO zeroes
+ * the block through the direct map. The block is owned by ZEN_OWNER_USER with
+ * reference count 1.
+ * Returns ZEN_OK: *pfn is in the range, a multiple of 2^order, and the whole
+ * block was free and is now allocated. ZEN_ERR_INVAL: order too large, an
+ * unknown flag, or ZERO without a direct map. ZEN_ERR_NOMEM: no free block of
+ * order >= order (oom_count grows). *pfn is written only on success.
+ * O(ZEN_PAGE_MAX_ORDER * levels). */
+zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags, zen_pfn *pfn);
+
+/* Drop the reference the caller holds on the block of 2^order frames at pfn;
+ * when it was the last one the block becomes free and merges with its buddies.
+ * Errors, each leaving the allocator unchanged but for `rejected`:
+ *   ZEN_ERR_INVAL          order > ZEN_PAGE_MAX_ORDER
+ *   ZEN_ERR_RANGE          pfn outside the managed range
+ *   ZEN_ERR_RESERVED       pfn is a reserved frame or a hole
+ *   ZEN_ERR_NOT_HEAD       pfn lies inside an allocated block, not at its head
+ *   ZEN_ERR_NOT_ALLOCATED  pfn is in a free block (double free)
+ *   ZEN_ERR_ORDER          the block at pfn has another order
+ * O(ZEN_PAGE_MAX_ORDER * levels). */
+zen_status zen_page_free(zen_page_allocator *a, zen_pfn pfn, unsigned order);
+
+/* Take one more reference on the allocated block headed by pfn. Errors as for
+ * zen_page_free (no order check), plus ZEN_ERR_OVERFLOW when the count is at
+ * UINT32_MAX. O(ZEN_PAGE_MAX_ORDER). */
+zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn);
+
+/* zen_page_free without the order check: drop one reference on the block
+ * headed by pfn and free it when none is left. */
+zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn);
+
+/* Record who owns the allocated block headed by pfn (enum zen_frame_owner).
+ * Errors as for zen_page_get; ZEN_ERR_INVAL for an unknown owner. O(1). */
+zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner);
+
+/* Walk every descriptor and every bitmap word and check all invariants:
+ * descriptor states, head alignment, tails, reference counts, maximality of
+ * free blocks (canonical decomposition), bitmap and summary levels, counters.
+ * Returns ZEN_OK, or ZEN_ERR_CORRUPT with the first broken invariant in
+ * *report. O(nframes + nwords). */
+zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *report);
+
+#endif

@@ -1,0 +1,117 @@
+/* Consistency checker of the page allocator: walks every descriptor and every
+ * bitmap word and reports the first invariant it finds broken. */
+#include "zen_page_internal.h"
+
+static zen_status zen_fail(zen_page_check_report *r, unsigned invariant, zen_pfn pfn)
+{
+    r->invariant = invariant;
+    r->pfn = pfn;
+    return ZEN_ERR_CORRUPT;
+}
+
+static unsigned zen_popcount64(uint64_t x)
+{
+    unsigned n = 0;
+    while (x != 0u) {
+        x &= x - 1u;
+        n++;
+    }
+    return n;
+}
+
+static int zen_bit_is_set(const zen_page_allocator *a, unsigned k, uint64_t index)
+{
+    const zen_bitmap_tree *t = &a->tree[k];
+    if ((index >> 6) >= t->length[0])
+        return 0;
+    return (int)((a->words[t->offset[0] + (index >> 6)] >> (index & 63u)) & 1u);
+}
+
+/* A summary bit is set exactly when the word it stands for is non-zero, and
+ * bits past the end of the level below are clear. */
+static int zen_summary_ok(const zen_page_allocator *a, const zen_bitmap_tree *t)
+{
+    for (uint32_t l = 1; l < t->levels; l++) {
+        for (uint64_t w = 0; w < t->length[l]; w++) {
+            uint64_t word = a->words[t->offset[l] + w];
+            for (unsigned b = 0; b < 64u; b++) {
+                uint64_t child = w * 64u + b;
+                int expect = child < t->length[l - 1u] &&
+                             a->words[t->offset[l - 1u] + child] != 0u;
+                if ((int)((word >> b) & 1u) != expect)
+                    return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *report)
+{
+    uint64_t free_blocks[ZEN_PAGE_ORDERS] = {0};
+    uint64_t free_frames = 0;
+    uint64_t managed = 0;
+
+    report->invariant = ZEN_INV_NONE;
+    report->pfn = 0;
+
+    uint64_t i = 0;
+    while (i < a->nframes) {
+        const zen_page_frame *f = &a->frames[i];
+        zen_pfn pfn = a->start + i;
+        if (f->state == ZEN_FRAME_RESERVED) {
+            if (f->refcount != 0u)
+                return zen_fail(report, ZEN_INV_REFCOUNT, pfn);
+            i++;
+            continue;
+        }
+        if (f->state == ZEN_FRAME_TAIL)
+            return zen_fail(report, ZEN_INV_TAIL, pfn);
+        if ((f->state != ZEN_FRAME_FREE && f->state != ZEN_FRAME_ALLOCATED) ||
+            f->order > ZEN_PAGE_MAX_ORDER)
+            return zen_fail(report, ZEN_INV_FRAME_STATE, pfn);
+
+        unsigned k = f->order;
+        uint64_t size = (uint64_t)1 << k;
+        if ((pfn & (size - 1u)) != 0u || !zen_block_inside(a, pfn, k))
+            return zen_fail(report, ZEN_INV_HEAD_ALIGN, pfn);
+        if (f->state == ZEN_FRAME_FREE) {
+            if (f->refcount != 0u)
+                return zen_fail(report, ZEN_INV_REFCOUNT, pfn);
+            if (!zen_bit_is_set(a, k, zen_block_index(a, pfn, k)))
+                return zen_fail(report, ZEN_INV_BITMAP, pfn);
+            zen_pfn buddy = pfn ^ size;
+            if (k < ZEN_PAGE_MAX_ORDER && zen_block_inside(a, buddy, k) &&
+                a->frames[buddy - a->start].state == ZEN_FRAME_FREE &&
+                a->frames[buddy - a->start].order == k)
+                return zen_fail(report, ZEN_INV_NOT_MAXIMAL, pfn);
+            free_blocks[k]++;
+            free_frames += size;
+        } else if (f->refcount == 0u) {
+            return zen_fail(report, ZEN_INV_REFCOUNT, pfn);
+        }
+        for (uint64_t j = 1; j < size; j++)
+            if (a->frames[i + j].state != ZEN_FRAME_TAIL)
+                return zen_fail(report, ZEN_INV_TAIL, pfn + j);
+        managed += size;
+        i += size;
+    }
+
+    /* Every free head has its bit; equal counts then mean no stray bits. */
+    for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++) {
+        const zen_bitmap_tree *t = &a->tree[k];
+        uint64_t bits = 0;
+        for (uint64_t w = 0; w < t->length[0]; w++)
+            bits += zen_popcount64(a->words[t->offset[0] + w]);
+        if (bits != free_blocks[k])
+            return zen_fail(report, ZEN_INV_BITMAP, 0);
+        if (!zen_summary_ok(a, t))
+            return zen_fail(report, ZEN_INV_SUMMARY, 0);
+        if (a->stats.free_blocks[k] != free_blocks[k])
+            return zen_fail(report, ZEN_INV_COUNTS, 0);
+    }
+    if (a->stats.free_frames != free_frames || a->stats.managed != managed ||
+        a->stats.peak_in_use < managed - free_frames)
+        return zen_fail(report, ZEN_INV_COUNTS, 0);
+    return ZEN_OK;
+}
