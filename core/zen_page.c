@@ -3,16 +3,64 @@
 
 /* ---- summary tree over one order's free bitmap --------------------------- */
 
+/*@ requires \valid(f) && state <= ZEN_FRAME_TAIL && order <= ZEN_PAGE_MAX_ORDER &&
+             owner <= ZEN_OWNER_LAST;
+    assigns *f;
+    ensures f->state == state && f->order == order && f->owner == owner &&
+            f->refcount == refcount;
+ */
+static inline void zen_frame_set(zen_page_frame *f, unsigned state, unsigned order,
+                                 unsigned owner, uint32_t refcount)
+{
+    f->state = (uint8_t)state;
+    f->order = (uint8_t)order;
+    f->owner = (uint8_t)owner;
+    f->pad = 0;
+    f->refcount = refcount;
+}
+
 /* Lay out the trees of every order one after the other; returns the number of
  * words used, or 0 if a tree would need more than ZEN_BITMAP_MAX_LEVELS. */
+/*@ requires \valid(tree + (0 .. ZEN_PAGE_MAX_ORDER));
+    requires 0 < nframes <= ZEN_PAGE_MAX_FRAMES && start + nframes <= ZEN_PFN_LIMIT;
+    assigns tree[0 .. ZEN_PAGE_MAX_ORDER];
+    ensures \result != 0 ==>
+      \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+        1 <= tree[k].levels <= ZEN_BITMAP_MAX_LEVELS &&
+        (\forall integer l; 0 <= l < tree[k].levels ==>
+           1 <= tree[k].length[l] && tree[k].offset[l] + tree[k].length[l] <= \result);
+ */
 static uint64_t zen_tree_layout(zen_pfn start, uint64_t nframes, zen_bitmap_tree *tree)
 {
     uint64_t used = 0;
     zen_pfn last = start + nframes - 1u;
+    /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER + 1;
+        loop invariant used <= k * (ZEN_PAGE_MAX_FRAMES + 1);
+        loop invariant \forall integer j; 0 <= j < k ==>
+          1 <= tree[j].levels <= ZEN_BITMAP_MAX_LEVELS &&
+          (\forall integer l; 0 <= l < tree[j].levels ==>
+             1 <= tree[j].length[l] && tree[j].offset[l] + tree[j].length[l] <= used);
+        loop assigns k, used, tree[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++) {
         uint64_t bits = (last >> k) - (start >> k) + 1u;
         uint32_t l = 0;
         uint64_t len;
+        if (bits > ZEN_PAGE_MAX_FRAMES)
+            return 0;
+        /*@ loop invariant 0 <= l <= ZEN_BITMAP_MAX_LEVELS;
+            loop invariant 1 <= bits <= ZEN_PAGE_MAX_FRAMES;
+            loop invariant used <= k * (ZEN_PAGE_MAX_FRAMES + 1) + (ZEN_PAGE_MAX_FRAMES + 1) - bits;
+            loop invariant \forall integer j; 0 <= j < k ==>
+              1 <= tree[j].levels <= ZEN_BITMAP_MAX_LEVELS &&
+              (\forall integer m; 0 <= m < tree[j].levels ==>
+                 1 <= tree[j].length[m] && tree[j].offset[m] + tree[j].length[m] <= used);
+            loop invariant \forall integer m; 0 <= m < l ==>
+                 1 <= tree[k].length[m] && tree[k].offset[m] + tree[k].length[m] <= used;
+            loop invariant l > 0 ==> bits == tree[k].length[l - 1];
+            loop assigns l, len, bits, used, tree[k].offset[0 .. ZEN_BITMAP_MAX_LEVELS - 1],
+                         tree[k].length[0 .. ZEN_BITMAP_MAX_LEVELS - 1];
+            loop variant ZEN_BITMAP_MAX_LEVELS - l; */
         do {
             len = (bits + 63u) / 64u;
             tree[k].offset[l] = used;
@@ -28,15 +76,25 @@ static uint64_t zen_tree_layout(zen_pfn start, uint64_t nframes, zen_bitmap_tree
     return used;
 }
 
-/* Set bit i of level 0 and the summary bits above it that were clear. */
-static zen_status zen_tree_set(uint64_t *words, const zen_bitmap_tree *t, uint64_t i)
+/* Set bit i of level 0 of order k's tree and the summary bits above it that
+ * were clear. */
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER;
+    assigns a->words[0 .. a->nwords - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
+static zen_status zen_tree_set(zen_page_allocator *a, unsigned k, uint64_t i)
 {
+    const zen_bitmap_tree *t = &a->tree[k];
+    uint64_t *words = a->words;
+    /*@ loop invariant 0 <= l <= t->levels;
+        loop assigns l, i, words[0 .. \at(a->nwords, Pre) - 1];
+        loop variant t->levels - l; */
     for (uint32_t l = 0; l < t->levels; l++) {
-        uint64_t w = i >> 6;
+        uint64_t w = i / 64u;
         if (w >= t->length[l])
             return ZEN_ERR_CORRUPT;
         uint64_t old = words[t->offset[l] + w];
-        words[t->offset[l] + w] = old | ((uint64_t)1 << (i & 63u));
+        words[t->offset[l] + w] = old | ((uint64_t)1 << (i % 64u));
         if (old != 0u)
             break;
         i = w;
@@ -44,14 +102,24 @@ static zen_status zen_tree_set(uint64_t *words, const zen_bitmap_tree *t, uint64
     return ZEN_OK;
 }
 
-/* Clear bit i of level 0 and the summary bits whose word became empty. */
-static zen_status zen_tree_clear(uint64_t *words, const zen_bitmap_tree *t, uint64_t i)
+/* Clear bit i of level 0 of order k's tree and the summary bits whose word
+ * became empty. */
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER;
+    assigns a->words[0 .. a->nwords - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
+static zen_status zen_tree_clear(zen_page_allocator *a, unsigned k, uint64_t i)
 {
+    const zen_bitmap_tree *t = &a->tree[k];
+    uint64_t *words = a->words;
+    /*@ loop invariant 0 <= l <= t->levels;
+        loop assigns l, i, words[0 .. \at(a->nwords, Pre) - 1];
+        loop variant t->levels - l; */
     for (uint32_t l = 0; l < t->levels; l++) {
-        uint64_t w = i >> 6;
+        uint64_t w = i / 64u;
         if (w >= t->length[l])
             return ZEN_ERR_CORRUPT;
-        uint64_t now = words[t->offset[l] + w] & ~((uint64_t)1 << (i & 63u));
+        uint64_t now = words[t->offset[l] + w] & ~((uint64_t)1 << (i % 64u));
         words[t->offset[l] + w] = now;
         if (now != 0u)
             break;
@@ -60,18 +128,26 @@ static zen_status zen_tree_clear(uint64_t *words, const zen_bitmap_tree *t, uint
     return ZEN_OK;
 }
 
-/* Lowest set bit of level 0, found by descending from the top word. */
-static zen_status zen_tree_first(const uint64_t *words, const zen_bitmap_tree *t, uint64_t *first)
+/* Lowest set bit of level 0 of order k's tree, found from the top word down. */
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && \valid(first);
+    requires \separated(first, a);
+    assigns *first;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
+static zen_status zen_tree_first(const zen_page_allocator *a, unsigned k, uint64_t *first)
 {
+    const zen_bitmap_tree *t = &a->tree[k];
     uint64_t i = 0;
+    /*@ loop invariant 0 <= l <= t->levels;
+        loop assigns l, i;
+        loop variant l; */
     for (uint32_t l = t->levels; l > 0u; l--) {
         if (i >= t->length[l - 1u])
             return ZEN_ERR_CORRUPT;
-        uint64_t word = words[t->offset[l - 1u] + i];
-        unsigned bit = zen_ctz64(word);
+        unsigned bit = zen_ctz64(a->words[t->offset[l - 1u] + i]);
         if (bit >= 64u)
             return ZEN_ERR_CORRUPT;
-        i = (i << 6) + bit;
+        i = i * 64u + bit;
     }
     *first = i;
     return ZEN_OK;
@@ -79,24 +155,48 @@ static zen_status zen_tree_first(const uint64_t *words, const zen_bitmap_tree *t
 
 /* ---- free-block bookkeeping ---------------------------------------------- */
 
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
+    assigns a->frames[head - a->start], a->stats.free_blocks[k], a->words[0 .. a->nwords - 1];
+    ensures zen_page_valid(a);
+    ensures a->frames[head - a->start].state == ZEN_FRAME_FREE &&
+            a->frames[head - a->start].order == k;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
 static zen_status zen_free_list_add(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
     zen_frame_set(&a->frames[head - a->start], ZEN_FRAME_FREE, k, ZEN_OWNER_NONE, 0);
     a->stats.free_blocks[k]++;
-    return zen_tree_set(a->words, &a->tree[k], zen_block_index(a, head, k));
+    return zen_tree_set(a, k, zen_block_index(a, head, k));
 }
 
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER;
+    assigns a->stats.free_blocks[k], a->words[0 .. a->nwords - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
 static zen_status zen_free_list_remove(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
     a->stats.free_blocks[k]--;
-    return zen_tree_clear(a->words, &a->tree[k], zen_block_index(a, head, k));
+    return zen_tree_clear(a, k, zen_block_index(a, head, k));
 }
 
 /* Return the block of 2^k frames at head to the free space, merging it with
  * its XOR buddy while the buddy is a whole free block of the same order. */
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
+    assigns a->frames[0 .. a->nframes - 1], a->stats.free_frames,
+            a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
+    ensures zen_page_valid(a);
+    ensures a->stats.free_frames == (\old(a->stats.free_frames) + zen_block_size(k)) % 18446744073709551616;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
 static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
     a->stats.free_frames += (uint64_t)1 << k;
+    /*@ loop invariant \at(k, LoopEntry) <= k <= ZEN_PAGE_MAX_ORDER;
+        loop invariant zen_page_valid(a) && zen_in_range(a, head);
+        loop invariant a->stats.free_frames == \at(a->stats.free_frames, LoopEntry);
+        loop assigns k, head, a->frames[0 .. a->nframes - 1],
+                     a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
+        loop variant ZEN_PAGE_MAX_ORDER - k; */
     while (k < ZEN_PAGE_MAX_ORDER) {
         zen_pfn buddy = head ^ ((uint64_t)1 << k);
         if (!zen_block_inside(a, buddy, k))
@@ -118,6 +218,30 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
 
 /* Classify pfn for free/get/put/set_owner: ZEN_OK with *index when pfn heads
  * an allocated block, otherwise the error that names why it does not. */
+/*@ requires zen_page_valid(a) && \valid(index) && \separated(index, a);
+    assigns *index;
+    behavior foreign:
+      assumes !zen_in_range(a, pfn);
+      ensures \result == ZEN_ERR_RANGE;
+    behavior allocated:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED);
+      ensures \result == ZEN_OK && *index == pfn - a->start;
+    behavior reserved:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_RESERVED);
+      ensures \result == ZEN_ERR_RESERVED;
+    behavior free_head:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_FREE);
+      ensures \result == ZEN_ERR_NOT_ALLOCATED;
+    behavior tail:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_TAIL);
+      ensures \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED ||
+              \result == ZEN_ERR_CORRUPT;
+    behavior unknown_state:
+      assumes zen_in_range(a, pfn) && a->frames[pfn - a->start].state > ZEN_FRAME_TAIL;
+      ensures \result == ZEN_ERR_CORRUPT;
+    complete behaviors;
+    disjoint behaviors;
+ */
 static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t *index)
 {
     if (pfn < a->start || pfn - a->start >= a->nframes)
@@ -137,9 +261,12 @@ static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t 
     }
     /* A tail: the first head met while rounding pfn down to ever larger
      * alignments is the head of the block that holds it. */
+    /*@ loop invariant 1 <= k <= ZEN_PAGE_MAX_ORDER + 1;
+        loop assigns k;
+        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = 1; k <= ZEN_PAGE_MAX_ORDER; k++) {
         zen_pfn h = (pfn >> k) << k;
-        if (h < a->start)
+        if (h < a->start || h - a->start >= a->nframes)
             break;
         unsigned s = a->frames[h - a->start].state;
         if (s == ZEN_FRAME_ALLOCATED)
@@ -152,6 +279,11 @@ static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t 
     return ZEN_ERR_CORRUPT;
 }
 
+/*@ requires \valid(a);
+    assigns a->stats.rejected;
+    ensures a->stats.rejected == (uint64_t)(\old(a->stats.rejected) + 1);
+    ensures \result == st;
+ */
 static zen_status zen_reject(zen_page_allocator *a, zen_status st)
 {
     a->stats.rejected++;
@@ -159,6 +291,23 @@ static zen_status zen_reject(zen_page_allocator *a, zen_status st)
 }
 
 /* Drop one reference on the allocated block at index; free it at zero. */
+/*@ requires zen_page_valid(a) && index < a->nframes;
+    assigns a->frames[0 .. a->nframes - 1], a->stats.free_frames,
+            a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
+    ensures zen_page_valid(a);
+    behavior shared:
+      assumes a->frames[index].refcount > 1;
+      assigns a->frames[index].refcount;
+      ensures \result == ZEN_OK;
+      ensures a->frames[index].refcount == \old(a->frames[index].refcount) - 1;
+    behavior last:
+      assumes a->frames[index].refcount <= 1;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures a->stats.free_frames ==
+        (\old(a->stats.free_frames) + zen_block_size(\old(a->frames[index].order))) % 18446744073709551616;
+    complete behaviors;
+    disjoint behaviors;
+ */
 static zen_status zen_drop(zen_page_allocator *a, uint64_t index)
 {
     zen_page_frame *f = &a->frames[index];
@@ -262,7 +411,7 @@ zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags,
     }
 
     uint64_t index;
-    zen_status st = zen_tree_first(a->words, &a->tree[k], &index);
+    zen_status st = zen_tree_first(a, k, &index);
     if (st != ZEN_OK)
         return st;
     zen_pfn head = ((a->start >> k) + index) << k;
@@ -272,11 +421,25 @@ zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags,
     if (f->state != ZEN_FRAME_FREE || f->order != k)
         return ZEN_ERR_CORRUPT;
 
+    /* Alignment at the requested order, checked so that the contract holds
+     * even over corrupted metadata. */
+    if ((head & (((uint64_t)1 << order) - 1u)) != 0u)
+        return ZEN_ERR_CORRUPT;
+
     st = zen_free_list_remove(a, head, k);
     /* Split, keeping the lower half and freeing the upper one. */
+    /*@ loop invariant order <= k <= \at(k, LoopEntry);
+        loop invariant zen_page_valid(a);
+        loop invariant a->frames[head - a->start].state == ZEN_FRAME_FREE;
+        loop assigns k, st, a->frames[0 .. a->nframes - 1],
+                     a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
+        loop variant k; */
     while (st == ZEN_OK && k > order) {
         k--;
-        st = zen_free_list_add(a, head + ((uint64_t)1 << k), k);
+        zen_pfn upper = head + ((uint64_t)1 << k);
+        if (upper - a->start >= a->nframes || upper == head)
+            return ZEN_ERR_CORRUPT;
+        st = zen_free_list_add(a, upper, k);
     }
     if (st != ZEN_OK)
         return st;
@@ -288,10 +451,13 @@ zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags,
         a->stats.peak_in_use = in_use;
 
     if ((flags & ZEN_PAGE_FLAG_ZERO) != 0u) {
-        uint64_t *m = a->memory + (head - a->start) * ZEN_PAGE_WORDS_PER_FRAME;
-        uint64_t n = ((uint64_t)1 << order) * ZEN_PAGE_WORDS_PER_FRAME;
-        for (uint64_t j = 0; j < n; j++)
-            m[j] = 0;
+        uint64_t first = (head - a->start) * ZEN_PAGE_WORDS_PER_FRAME;
+        uint64_t end = first + ((uint64_t)1 << order) * ZEN_PAGE_WORDS_PER_FRAME;
+        /*@ loop invariant first <= j <= end;
+            loop assigns j, a->memory[first .. end - 1];
+            loop variant end - j; */
+        for (uint64_t j = first; j < end; j++)
+            a->memory[j] = 0;
     }
     *pfn = head;
     return ZEN_OK;

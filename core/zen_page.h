@@ -155,10 +155,11 @@ typedef struct zen_page_check_report {
          \separated(a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
                     a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1)))) &&
       zen_page_tree_ok(a) &&
-      a->stats.free_frames <= a->stats.managed <= a->nframes &&
       (\forall integer i; 0 <= i < a->nframes ==> a->frames[i].order <= ZEN_PAGE_MAX_ORDER);
 
-    logic integer zen_index(zen_page_allocator *a, integer pfn) = pfn - a->start;
+    logic integer zen_block_size(integer k) = 1 << k;
+
+    predicate zen_aligned(integer pfn, integer k) = (pfn & (zen_block_size(k) - 1)) == 0;
 
     predicate zen_in_range(zen_page_allocator *a, integer pfn) =
       a->start <= pfn < a->start + a->nframes;
