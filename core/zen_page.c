@@ -3,15 +3,18 @@
 
 /* ---- summary tree over one order's free bitmap --------------------------- */
 
-/*@ requires \valid(f) && state <= ZEN_FRAME_TAIL && order <= ZEN_PAGE_MAX_ORDER &&
-             owner <= ZEN_OWNER_LAST;
-    assigns *f;
-    ensures f->state == state && f->order == order && f->owner == owner &&
-            f->refcount == refcount;
+/* Write the descriptor of frame index (a pfn minus the range start). */
+/*@ requires zen_page_valid(a) && index < a->nframes;
+    requires state <= ZEN_FRAME_TAIL && order <= ZEN_PAGE_MAX_ORDER && owner <= ZEN_OWNER_LAST;
+    assigns a->frames[index];
+    ensures zen_page_valid(a);
+    ensures a->frames[index].state == state && a->frames[index].order == order &&
+            a->frames[index].owner == owner && a->frames[index].refcount == refcount;
  */
-static inline void zen_frame_set(zen_page_frame *f, unsigned state, unsigned order,
-                                 unsigned owner, uint32_t refcount)
+static inline void zen_frame_set(zen_page_allocator *a, uint64_t index, unsigned state,
+                                 unsigned order, unsigned owner, uint32_t refcount)
 {
+    zen_page_frame *f = &a->frames[index];
     f->state = (uint8_t)state;
     f->order = (uint8_t)order;
     f->owner = (uint8_t)owner;
@@ -158,19 +161,21 @@ static zen_status zen_tree_first(const zen_page_allocator *a, unsigned k, uint64
 /*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
     assigns a->frames[head - a->start], a->stats.free_blocks[k], a->words[0 .. a->nwords - 1];
     ensures zen_page_valid(a);
+    ensures a->stats.free_frames == \old(a->stats.free_frames);
     ensures a->frames[head - a->start].state == ZEN_FRAME_FREE &&
             a->frames[head - a->start].order == k;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
  */
 static zen_status zen_free_list_add(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
-    zen_frame_set(&a->frames[head - a->start], ZEN_FRAME_FREE, k, ZEN_OWNER_NONE, 0);
+    zen_frame_set(a, head - a->start, ZEN_FRAME_FREE, k, ZEN_OWNER_NONE, 0);
     a->stats.free_blocks[k]++;
     return zen_tree_set(a, k, zen_block_index(a, head, k));
 }
 
 /*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER;
     assigns a->stats.free_blocks[k], a->words[0 .. a->nwords - 1];
+    ensures zen_page_valid(a);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
  */
 static zen_status zen_free_list_remove(zen_page_allocator *a, zen_pfn head, unsigned k)
@@ -180,28 +185,40 @@ static zen_status zen_free_list_remove(zen_page_allocator *a, zen_pfn head, unsi
 }
 
 /* Return the block of 2^k frames at head to the free space, merging it with
- * its XOR buddy while the buddy is a whole free block of the same order. */
+ * its XOR buddy while the buddy is a whole free block of the same order. The
+ * old head ends up free (it heads the merged block) or a tail. */
 /*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
     assigns a->frames[0 .. a->nframes - 1], a->stats.free_frames,
             a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
     ensures zen_page_valid(a);
-    ensures a->stats.free_frames == (\old(a->stats.free_frames) + zen_block_size(k)) % 18446744073709551616;
+    ensures \result == ZEN_OK ==>
+      a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) + zen_block_size(k));
+    ensures \result == ZEN_OK ==> a->frames[head - a->start].state == ZEN_FRAME_FREE ||
+                                  a->frames[head - a->start].state == ZEN_FRAME_TAIL;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
  */
 static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
-    a->stats.free_frames += (uint64_t)1 << k;
-    /*@ loop invariant \at(k, LoopEntry) <= k <= ZEN_PAGE_MAX_ORDER;
-        loop invariant zen_page_valid(a) && zen_in_range(a, head);
-        loop invariant a->stats.free_frames == \at(a->stats.free_frames, LoopEntry);
-        loop assigns k, head, a->frames[0 .. a->nframes - 1],
-                     a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
+    /*@ ghost zen_page_frame *frames = a->frames; */
+    /*@ ghost uint64_t *words = a->words; */
+    /*@ ghost zen_pfn freed = head; */
+    uint64_t size = (uint64_t)1 << k;
+    /*@ assert size == zen_block_size(k); */
+    /*@ loop invariant \at(k, Pre) <= k <= ZEN_PAGE_MAX_ORDER;
+        loop invariant zen_page_valid(a);
+        loop invariant zen_in_range(a, head);
+        loop invariant a->frames == frames && a->words == words;
+        loop invariant a->stats.free_frames == \at(a->stats.free_frames, Pre);
+        loop invariant head == freed || a->frames[freed - a->start].state == ZEN_FRAME_TAIL;
+        loop assigns k, head, frames[0 .. \at(a->nframes, Pre) - 1],
+                     a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
+                     words[0 .. \at(a->nwords, Pre) - 1];
         loop variant ZEN_PAGE_MAX_ORDER - k; */
     while (k < ZEN_PAGE_MAX_ORDER) {
         zen_pfn buddy = head ^ ((uint64_t)1 << k);
         if (!zen_block_inside(a, buddy, k))
             break;
-        zen_page_frame *b = &a->frames[buddy - a->start];
+        const zen_page_frame *b = &a->frames[buddy - a->start];
         if (b->state != ZEN_FRAME_FREE || b->order != k)
             break;
         zen_status st = zen_free_list_remove(a, buddy, k);
@@ -209,10 +226,11 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
             return st;
         /* The upper half of the merged block becomes a tail. */
         zen_pfn upper = head > buddy ? head : buddy;
-        zen_frame_set(&a->frames[upper - a->start], ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+        zen_frame_set(a, upper - a->start, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
         head = head < buddy ? head : buddy;
         k++;
     }
+    a->stats.free_frames += size;
     return zen_free_list_add(a, head, k);
 }
 
@@ -303,8 +321,9 @@ static zen_status zen_reject(zen_page_allocator *a, zen_status st)
     behavior last:
       assumes a->frames[index].refcount <= 1;
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-      ensures a->stats.free_frames ==
-        (\old(a->stats.free_frames) + zen_block_size(\old(a->frames[index].order))) % 18446744073709551616;
+      ensures \result == ZEN_OK ==> a->frames[index].state != ZEN_FRAME_ALLOCATED;
+      ensures \result == ZEN_OK ==> a->stats.free_frames ==
+        (uint64_t)(\old(a->stats.free_frames) + zen_block_size(\old(a->frames[index].order)));
     complete behaviors;
     disjoint behaviors;
  */
@@ -358,8 +377,13 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
     a->stats.peak_in_use = 0;
     a->stats.oom_count = 0;
     a->stats.rejected = 0;
+    /*@ loop invariant 0 <= i <= nframes;
+        loop invariant \forall integer j; 0 <= j < i ==>
+          frames[j].state == ZEN_FRAME_RESERVED && frames[j].order == 0;
+        loop assigns i, frames[0 .. nframes - 1];
+        loop variant nframes - i; */
     for (uint64_t i = 0; i < nframes; i++)
-        zen_frame_set(&frames[i], ZEN_FRAME_RESERVED, 0, ZEN_OWNER_NONE, 0);
+        frames[i] = (zen_page_frame){ .state = ZEN_FRAME_RESERVED };
     for (uint64_t i = 0; i < nwords; i++)
         words[i] = 0;
     return ZEN_OK;
@@ -372,26 +396,49 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
     if (pfn < a->start || pfn - a->start >= a->nframes || count > a->nframes - (pfn - a->start))
         return zen_reject(a, ZEN_ERR_RANGE);
     uint64_t first = pfn - a->start;
+    /*@ loop invariant 0 <= i <= count;
+        loop invariant \forall integer j; first <= j < first + i ==>
+                         a->frames[j].state == ZEN_FRAME_RESERVED;
+        loop assigns i;
+        loop variant count - i; */
     for (uint64_t i = 0; i < count; i++)
         if (a->frames[first + i].state != ZEN_FRAME_RESERVED)
             return zen_reject(a, ZEN_ERR_BUSY);
 
     /* Free the range as the largest aligned blocks that fit; each merges
      * with what is already free around it. */
+    /*@ ghost zen_page_frame *frames = a->frames; */
+    /*@ ghost uint64_t *words = a->words; */
     zen_pfn p = pfn;
     zen_pfn end = pfn + count;
     a->stats.managed += count;
+    /*@ loop invariant pfn <= p <= end;
+        loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
+        loop invariant a->stats.managed == (uint64_t)(\at(a->stats.managed, Pre) + count);
+        loop assigns p, frames[0 .. \at(a->nframes, Pre) - 1], words[0 .. \at(a->nwords, Pre) - 1],
+                     a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant end - p; */
     while (p < end) {
         unsigned k = 0;
-        while (k < ZEN_PAGE_MAX_ORDER && ((p >> k) & 1u) == 0u &&
-               ((uint64_t)2 << k) <= end - p)
+        uint64_t size = 1;
+        /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER;
+            loop invariant 1 <= size <= end - p && size <= ZEN_PAGE_MAX_FRAMES;
+            loop assigns k, size;
+            loop variant ZEN_PAGE_MAX_ORDER - k; */
+        while (k < ZEN_PAGE_MAX_ORDER && p % (2u * size) == 0u && 2u * size <= end - p) {
             k++;
-        for (uint64_t j = 1; j < ((uint64_t)1 << k); j++)
-            zen_frame_set(&a->frames[p - a->start + j], ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+            size *= 2u;
+        }
+        /*@ loop invariant 1 <= j <= size;
+            loop invariant zen_page_valid(a) && a->frames == frames;
+            loop assigns j, frames[p - a->start + 1 .. p - a->start + size - 1];
+            loop variant size - j; */
+        for (uint64_t j = 1; j < size; j++)
+            zen_frame_set(a, p - a->start + j, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
         zen_status st = zen_release(a, p, k);
         if (st != ZEN_OK)
             return st;
-        p += (uint64_t)1 << k;
+        p += size;
     }
     return ZEN_OK;
 }
@@ -444,7 +491,7 @@ zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags,
     if (st != ZEN_OK)
         return st;
 
-    zen_frame_set(f, ZEN_FRAME_ALLOCATED, order, ZEN_OWNER_USER, 1);
+    zen_frame_set(a, head - a->start, ZEN_FRAME_ALLOCATED, order, ZEN_OWNER_USER, 1);
     a->stats.free_frames -= (uint64_t)1 << order;
     uint64_t in_use = a->stats.managed - a->stats.free_frames;
     if (in_use > a->stats.peak_in_use)

@@ -215,6 +215,30 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
  * the canonical maximal blocks. Returns ZEN_OK; ZEN_ERR_INVAL for count 0;
  * ZEN_ERR_RANGE when any frame lies outside the range; ZEN_ERR_BUSY when any
  * frame is already usable (nothing changes then). O(count). */
+/*@ requires zen_page_valid(a);
+    assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
+    ensures zen_page_valid(a);
+    behavior empty:
+      assumes count == 0;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior outside:
+      assumes count != 0 && !(zen_in_range(a, pfn) && count <= a->nframes - (pfn - a->start));
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior busy:
+      assumes count != 0 && zen_in_range(a, pfn) && count <= a->nframes - (pfn - a->start);
+      assumes \exists integer i; pfn <= i < pfn + count && !zen_is_state(a, i, ZEN_FRAME_RESERVED);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_BUSY;
+    behavior fresh:
+      assumes count != 0 && zen_in_range(a, pfn) && count <= a->nframes - (pfn - a->start);
+      assumes \forall integer i; pfn <= i < pfn + count ==> zen_is_state(a, i, ZEN_FRAME_RESERVED);
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==> a->stats.managed == (uint64_t)(\old(a->stats.managed) + count);
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count);
 
 /* Allocate a block of 2^order frames (order <= ZEN_PAGE_MAX_ORDER) by the
@@ -226,6 +250,45 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
  * unknown flag, or ZERO without a direct map. ZEN_ERR_NOMEM: no free block of
  * order >= order (oom_count grows). *pfn is written only on success.
  * O(ZEN_PAGE_MAX_ORDER * levels). */
+/*@ requires zen_page_valid(a) && \valid(pfn);
+    requires \separated(pfn, a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1));
+    requires a->memory != \null ==>
+               \separated(pfn, a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    assigns *pfn, a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats,
+            a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures zen_page_valid(a);
+    behavior bad_request:
+      assumes order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0 ||
+              ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior exhausted:
+      assumes !(order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0 ||
+                ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null));
+      assumes \forall integer k; order <= k <= ZEN_PAGE_MAX_ORDER ==> a->stats.free_blocks[k] == 0;
+      assigns a->stats.oom_count;
+      ensures \result == ZEN_ERR_NOMEM;
+    behavior available:
+      assumes !(order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0 ||
+                ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null));
+      assumes \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER && a->stats.free_blocks[k] != 0;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==>
+        a->start <= *pfn && *pfn - a->start + zen_block_size(order) <= a->nframes &&
+        zen_aligned(*pfn, order) &&
+        \at(a->frames[*pfn - a->start].state, Pre) == ZEN_FRAME_FREE &&
+        \at(a->frames[*pfn - a->start].order, Pre) >= order &&
+        a->frames[*pfn - a->start].state == ZEN_FRAME_ALLOCATED &&
+        a->frames[*pfn - a->start].order == order &&
+        a->frames[*pfn - a->start].refcount == 1 &&
+        a->frames[*pfn - a->start].owner == ZEN_OWNER_USER &&
+        a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) - zen_block_size(order));
+      ensures \result == ZEN_OK && (flags & ZEN_PAGE_FLAG_ZERO) != 0 ==>
+        \forall integer j; (*pfn - a->start) * ZEN_PAGE_WORDS_PER_FRAME <= j <
+          (*pfn - a->start + zen_block_size(order)) * ZEN_PAGE_WORDS_PER_FRAME ==> a->memory[j] == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags, zen_pfn *pfn);
 
 /* Drop the reference the caller holds on the block of 2^order frames at pfn;
@@ -238,19 +301,178 @@ zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags,
  *   ZEN_ERR_NOT_ALLOCATED  pfn is in a free block (double free)
  *   ZEN_ERR_ORDER          the block at pfn has another order
  * O(ZEN_PAGE_MAX_ORDER * levels). */
+/*@ requires zen_page_valid(a);
+    assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
+    ensures zen_page_valid(a);
+    behavior bad_order:
+      assumes order > ZEN_PAGE_MAX_ORDER;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior foreign:
+      assumes order <= ZEN_PAGE_MAX_ORDER && !zen_in_range(a, pfn);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior reserved:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_is_state(a, pfn, ZEN_FRAME_RESERVED);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RESERVED;
+    behavior double_free:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_is_state(a, pfn, ZEN_FRAME_FREE);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_ALLOCATED;
+    behavior interior:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_is_state(a, pfn, ZEN_FRAME_TAIL);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED ||
+              \result == ZEN_ERR_CORRUPT;
+    behavior corrupt_state:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, pfn) && a->frames[pfn - a->start].state > ZEN_FRAME_TAIL;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_CORRUPT;
+    behavior wrong_order:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) &&
+              a->frames[pfn - a->start].order != order;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_ORDER;
+    behavior shared:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) &&
+              a->frames[pfn - a->start].order == order && a->frames[pfn - a->start].refcount > 1;
+      assigns a->frames[pfn - a->start].refcount;
+      ensures \result == ZEN_OK;
+      ensures a->frames[pfn - a->start].refcount == \old(a->frames[pfn - a->start].refcount) - 1;
+    behavior last_reference:
+      assumes order <= ZEN_PAGE_MAX_ORDER && zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) &&
+              a->frames[pfn - a->start].order == order && a->frames[pfn - a->start].refcount <= 1;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==>
+        a->frames[pfn - a->start].state != ZEN_FRAME_ALLOCATED &&
+        a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) + zen_block_size(order));
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_page_free(zen_page_allocator *a, zen_pfn pfn, unsigned order);
 
 /* Take one more reference on the allocated block headed by pfn. Errors as for
  * zen_page_free (no order check), plus ZEN_ERR_OVERFLOW when the count is at
  * UINT32_MAX. O(ZEN_PAGE_MAX_ORDER). */
+/*@ requires zen_page_valid(a);
+    assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
+    ensures zen_page_valid(a);
+    behavior foreign:
+      assumes !zen_in_range(a, pfn);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior reserved:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_RESERVED);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RESERVED;
+    behavior double_free:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_FREE);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_ALLOCATED;
+    behavior interior:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_TAIL);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED ||
+              \result == ZEN_ERR_CORRUPT;
+    behavior corrupt_state:
+      assumes zen_in_range(a, pfn) && a->frames[pfn - a->start].state > ZEN_FRAME_TAIL;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_CORRUPT;
+    behavior saturated:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) && a->frames[pfn - a->start].refcount == UINT32_MAX;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_OVERFLOW;
+    behavior taken:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) && a->frames[pfn - a->start].refcount < UINT32_MAX;
+      assigns a->frames[pfn - a->start].refcount;
+      ensures \result == ZEN_OK;
+      ensures a->frames[pfn - a->start].refcount == \old(a->frames[pfn - a->start].refcount) + 1;
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn);
 
 /* zen_page_free without the order check: drop one reference on the block
  * headed by pfn and free it when none is left. */
+/*@ requires zen_page_valid(a);
+    assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
+    ensures zen_page_valid(a);
+    behavior foreign:
+      assumes !zen_in_range(a, pfn);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior reserved:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_RESERVED);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RESERVED;
+    behavior double_free:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_FREE);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_ALLOCATED;
+    behavior interior:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_TAIL);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED ||
+              \result == ZEN_ERR_CORRUPT;
+    behavior corrupt_state:
+      assumes zen_in_range(a, pfn) && a->frames[pfn - a->start].state > ZEN_FRAME_TAIL;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_CORRUPT;
+    behavior shared:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) && a->frames[pfn - a->start].refcount > 1;
+      assigns a->frames[pfn - a->start].refcount;
+      ensures \result == ZEN_OK;
+      ensures a->frames[pfn - a->start].refcount == \old(a->frames[pfn - a->start].refcount) - 1;
+    behavior last_reference:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED) && a->frames[pfn - a->start].refcount <= 1;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==>
+        a->frames[pfn - a->start].state != ZEN_FRAME_ALLOCATED &&
+        a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) +
+                                           zen_block_size(\old(a->frames[pfn - a->start].order)));
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn);
 
 /* Record who owns the allocated block headed by pfn (enum zen_frame_owner).
  * Errors as for zen_page_get; ZEN_ERR_INVAL for an unknown owner. O(1). */
+/*@ requires zen_page_valid(a);
+    assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
+    ensures zen_page_valid(a);
+    behavior bad_owner:
+      assumes owner > ZEN_OWNER_LAST;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior foreign:
+      assumes owner <= ZEN_OWNER_LAST && !zen_in_range(a, pfn);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior reserved:
+      assumes owner <= ZEN_OWNER_LAST && zen_is_state(a, pfn, ZEN_FRAME_RESERVED);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_RESERVED;
+    behavior double_free:
+      assumes owner <= ZEN_OWNER_LAST && zen_is_state(a, pfn, ZEN_FRAME_FREE);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_ALLOCATED;
+    behavior interior:
+      assumes owner <= ZEN_OWNER_LAST && zen_is_state(a, pfn, ZEN_FRAME_TAIL);
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED ||
+              \result == ZEN_ERR_CORRUPT;
+    behavior corrupt_state:
+      assumes owner <= ZEN_OWNER_LAST && zen_in_range(a, pfn) && a->frames[pfn - a->start].state > ZEN_FRAME_TAIL;
+      assigns a->stats.rejected;
+      ensures \result == ZEN_ERR_CORRUPT;
+    behavior owned:
+      assumes owner <= ZEN_OWNER_LAST && zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED);
+      assigns a->frames[pfn - a->start].owner;
+      ensures \result == ZEN_OK && a->frames[pfn - a->start].owner == owner;
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner);
 
 /* Walk every descriptor and every bitmap word and check all invariants:
@@ -258,6 +480,11 @@ zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner
  * free blocks (canonical decomposition), bitmap and summary levels, counters.
  * Returns ZEN_OK, or ZEN_ERR_CORRUPT with the first broken invariant in
  * *report. O(nframes + nwords). */
+/*@ requires zen_page_valid(a) && \valid(report) && \separated(report, a);
+    assigns *report;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK <==> report->invariant == ZEN_INV_NONE;
+ */
 zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *report);
 
 #endif
