@@ -485,6 +485,6 @@ zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK <==> report->invariant == ZEN_INV_NONE;
  */
-zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *report);
+zen_status zen_page_check(zen_page_allocator *a, zen_page_check_report *report);
 
 #endif

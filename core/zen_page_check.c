@@ -2,6 +2,11 @@
  * bitmap word and reports the first invariant it finds broken. */
 #include "zen_page_internal.h"
 
+/*@ requires \valid(r) && invariant != ZEN_INV_NONE;
+    assigns *r;
+    ensures r->invariant == invariant && r->pfn == pfn;
+    ensures \result == ZEN_ERR_CORRUPT;
+ */
 static zen_status zen_fail(zen_page_check_report *r, unsigned invariant, zen_pfn pfn)
 {
     r->invariant = invariant;
@@ -9,9 +14,15 @@ static zen_status zen_fail(zen_page_check_report *r, unsigned invariant, zen_pfn
     return ZEN_ERR_CORRUPT;
 }
 
+/*@ assigns \nothing;
+    ensures \result <= 64; */
 static unsigned zen_popcount64(uint64_t x)
 {
     unsigned n = 0;
+    /*@ loop invariant 0 <= n <= 64;
+        loop invariant x == 0 || n < 64;
+        loop assigns x, n;
+        loop variant x; */
     while (x != 0u) {
         x &= x - 1u;
         n++;
@@ -19,6 +30,8 @@ static unsigned zen_popcount64(uint64_t x)
     return n;
 }
 
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER;
+    assigns \nothing; */
 static int zen_bit_is_set(const zen_page_allocator *a, unsigned k, uint64_t index)
 {
     const zen_bitmap_tree *t = &a->tree[k];
@@ -29,11 +42,23 @@ static int zen_bit_is_set(const zen_page_allocator *a, unsigned k, uint64_t inde
 
 /* A summary bit is set exactly when the word it stands for is non-zero, and
  * bits past the end of the level below are clear. */
-static int zen_summary_ok(const zen_page_allocator *a, const zen_bitmap_tree *t)
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER;
+    assigns \nothing; */
+static int zen_summary_ok(const zen_page_allocator *a, unsigned k)
 {
+    const zen_bitmap_tree *t = &a->tree[k];
+    /*@ loop invariant 1 <= l <= t->levels || (l == 1 && t->levels < 1);
+        loop assigns l;
+        loop variant t->levels - l; */
     for (uint32_t l = 1; l < t->levels; l++) {
+        /*@ loop invariant 0 <= w <= t->length[l];
+            loop assigns w;
+            loop variant t->length[l] - w; */
         for (uint64_t w = 0; w < t->length[l]; w++) {
             uint64_t word = a->words[t->offset[l] + w];
+            /*@ loop invariant 0 <= b <= 64;
+                loop assigns b;
+                loop variant 64 - b; */
             for (unsigned b = 0; b < 64u; b++) {
                 uint64_t child = w * 64u + b;
                 int expect = child < t->length[l - 1u] &&
@@ -46,7 +71,7 @@ static int zen_summary_ok(const zen_page_allocator *a, const zen_bitmap_tree *t)
     return 1;
 }
 
-zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *report)
+zen_status zen_page_check(zen_page_allocator *a, zen_page_check_report *report)
 {
     uint64_t free_blocks[ZEN_PAGE_ORDERS] = {0};
     uint64_t free_frames = 0;
@@ -56,6 +81,9 @@ zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *re
     report->pfn = 0;
 
     uint64_t i = 0;
+    /*@ loop invariant 0 <= i <= a->nframes;
+        loop assigns i, free_frames, managed, free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant a->nframes - i; */
     while (i < a->nframes) {
         const zen_page_frame *f = &a->frames[i];
         zen_pfn pfn = a->start + i;
@@ -73,6 +101,7 @@ zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *re
 
         unsigned k = f->order;
         uint64_t size = (uint64_t)1 << k;
+        /*@ assert size == zen_block_size(k); */
         if ((pfn & (size - 1u)) != 0u || !zen_block_inside(a, pfn, k))
             return zen_fail(report, ZEN_INV_HEAD_ALIGN, pfn);
         if (f->state == ZEN_FRAME_FREE) {
@@ -90,6 +119,9 @@ zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *re
         } else if (f->refcount == 0u) {
             return zen_fail(report, ZEN_INV_REFCOUNT, pfn);
         }
+        /*@ loop invariant 1 <= j <= size;
+            loop assigns j;
+            loop variant size - j; */
         for (uint64_t j = 1; j < size; j++)
             if (a->frames[i + j].state != ZEN_FRAME_TAIL)
                 return zen_fail(report, ZEN_INV_TAIL, pfn + j);
@@ -98,14 +130,20 @@ zen_status zen_page_check(const zen_page_allocator *a, zen_page_check_report *re
     }
 
     /* Every free head has its bit; equal counts then mean no stray bits. */
+    /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER + 1;
+        loop assigns k;
+        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++) {
         const zen_bitmap_tree *t = &a->tree[k];
         uint64_t bits = 0;
+        /*@ loop invariant 0 <= w <= t->length[0];
+            loop assigns w, bits;
+            loop variant t->length[0] - w; */
         for (uint64_t w = 0; w < t->length[0]; w++)
             bits += zen_popcount64(a->words[t->offset[0] + w]);
         if (bits != free_blocks[k])
             return zen_fail(report, ZEN_INV_BITMAP, 0);
-        if (!zen_summary_ok(a, t))
+        if (!zen_summary_ok(a, k))
             return zen_fail(report, ZEN_INV_SUMMARY, 0);
         if (a->stats.free_blocks[k] != free_blocks[k])
             return zen_fail(report, ZEN_INV_COUNTS, 0);

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Proof gate: runs Frama-C WP on the given C files and fails unless every
+# goal is proved. `frama-c -wp` exits 0 with unproved goals, so this script
+# reads the final "[wp] Proved goals: P / T" line and the per-goal lines.
+#
+# Usage: wp_gate.sh NAME FILE.c [FILE.c ...]
+#   NAME   component name used in the summary line
+#   FILE   C sources; the directory of the first one is added to the include
+#          path. Relative paths are resolved from the current directory.
+#
+# Environment:
+#   ZEN_WP_TIMEOUT     per-goal prover timeout in seconds (default 10)
+#   ZEN_WP_PAR         parallel prover processes (default 2)
+#   ZEN_PROOF_RECORD   if set, a per-function table is written to this path
+#   WHY3CONFIG         why3 configuration; generated with
+#                      `why3 config detect` when unset
+#
+# Output: the unproved goals (if any) and one line
+#   PROOF NAME: proved P / T goals in S s
+# Exit status: 0 when P == T, 1 otherwise, 2 on usage or tool errors.
+
+set -u
+
+if [ "$#" -lt 2 ]; then
+  echo "usage: $0 NAME FILE.c [FILE.c ...]" >&2
+  exit 2
+fi
+
+name="$1"
+shift
+
+# Absolute paths, because frama-c runs from a scratch directory.
+files=()
+for f in "$@"; do
+  if [ ! -f "$f" ]; then
+    echo "wp_gate: no such file: $f" >&2
+    exit 2
+  fi
+  files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")")
+done
+incdir="$(dirname "${files[0]}")"
+
+scratch_root="${TEST_TMPDIR:-${TMPDIR:-/tmp}}"
+work="$(mktemp -d "$scratch_root/wp_gate.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# Bazel runs tests with HOME unset; WP then finds no prover configuration.
+if [ -z "${WHY3CONFIG:-}" ]; then
+  if ! why3 -C "$work/why3.conf" config detect >"$work/why3-detect.log" 2>&1; then
+    cat "$work/why3-detect.log" >&2
+    echo "wp_gate: why3 config detect failed" >&2
+    exit 2
+  fi
+  export WHY3CONFIG="$work/why3.conf"
+fi
+
+timeout_s="${ZEN_WP_TIMEOUT:-10}"
+par="${ZEN_WP_PAR:-2}"
+log="$work/wp.log"
+
+start_ns="$(date +%s%N)"
+(
+  cd "$work" &&
+  frama-c -wp -wp-rte -wp-prover z3,cvc4 \
+    -wp-timeout "$timeout_s" -wp-par "$par" \
+    "-cpp-extra-args=-I$incdir" "${files[@]}"
+) >"$log" 2>&1
+rc=$?
+end_ns="$(date +%s%N)"
+secs="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')"
+
+# "[wp] Proved goals:    P / T"
+summary="$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$log" | tail -n 1)"
+proved="$(printf '%s\n' "$summary" | sed -nE 's/.*Proved goals: +([0-9]+) \/ ([0-9]+).*/\1/p')"
+total="$(printf '%s\n' "$summary" | sed -nE 's/.*Proved goals: +([0-9]+) \/ ([0-9]+).*/\2/p')"
+
+# Goal lines: "[wp] [Prover] Goal typed_... : Valid ..." for proved goals,
+# "[wp] [Failed] Goal typed_..." or "[wp] Goal typed_... : not tried" otherwise.
+unproved="$(grep -E '^\[wp\] (\[[^]]+\] )?Goal ' "$log" | grep -v ' : Valid' |
+  sed -E 's/^\[wp\] (\[[^]]+\] )?Goal ([^ ]+).*/\2/')"
+
+if [ "$rc" -ne 0 ] || [ -z "$summary" ]; then
+  cat "$log" >&2
+  echo "wp_gate: frama-c exited with status $rc or printed no goal summary" >&2
+  echo "PROOF $name: proved ${proved:-0} / ${total:-?} goals in $secs s"
+  exit 1
+fi
+
+if [ -n "${ZEN_PROOF_RECORD:-}" ]; then
+  # Per-function table. A goal "typed_<fn>_<property>" belongs to the
+  # longest analysed function name that prefixes it; lemma goals
+  # ("typed_lemma_...", "typed_check_lemma_...") are grouped as (lemmas).
+  {
+    echo "# WP proof record: $name"
+    echo
+    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s, -wp-rte."
+    echo "Files: $*"
+    echo "Result: proved $proved / $total goals in $secs s."
+    echo
+    awk '
+      /^\[rte:annot\] annotating function / { fn[$NF] = 1; next }
+      /^\[wp\] (\[[^]]+\] )?Goal / {
+        line = $0
+        prover = ""
+        if (match(line, /^\[wp\] \[[^]]+\]/)) {
+          prover = substr(line, 7, RLENGTH - 7)
+        }
+        sub(/^\[wp\] (\[[^]]+\] )?Goal /, "", line)
+        goal = line
+        sub(/ .*/, "", goal)
+        g = goal
+        sub(/^typed_/, "", g)
+        owner = ""
+        if (g ~ /^(check_)?lemma_/) owner = "(lemmas)"
+        else {
+          for (f in fn) {
+            if (index(g, f "_") == 1 && length(f) > length(owner)) owner = f
+          }
+          if (owner == "") owner = "(other)"
+        }
+        total[owner]++
+        if (line ~ / : Valid/) {
+          proved[owner]++
+          if (prover == "Qed") qed[owner]++
+          else if (prover ~ /^Z3/) z3[owner]++
+          else if (prover ~ /^CVC4/) cvc4[owner]++
+          else other[owner]++
+        }
+        seen[owner] = 1
+      }
+      END {
+        print "| function | goals | proved | Qed | Z3 | CVC4 | other | unproved |"
+        print "|---|---:|---:|---:|---:|---:|---:|---:|"
+        n = 0
+        for (o in seen) names[++n] = o
+        # insertion sort, for a stable order without gawk extensions
+        for (i = 2; i <= n; i++) {
+          v = names[i]; j = i - 1
+          while (j > 0 && names[j] > v) { names[j + 1] = names[j]; j-- }
+          names[j + 1] = v
+        }
+        for (i = 1; i <= n; i++) {
+          o = names[i]
+          printf "| %s | %d | %d | %d | %d | %d | %d | %d |\n", o, total[o], proved[o], \
+            qed[o], z3[o], cvc4[o], other[o], total[o] - proved[o]
+        }
+      }
+    ' "$log"
+  } >"$ZEN_PROOF_RECORD"
+fi
+
+if [ -n "$unproved" ]; then
+  echo "Unproved goals ($name):"
+  printf '  %s\n' $unproved
+fi
+echo "PROOF $name: proved $proved / $total goals in $secs s"
+
+if [ "$proved" != "$total" ] || [ -n "$unproved" ]; then
+  exit 1
+fi
+exit 0

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The main job: proves each component with the WP gate, then runs its fuzzer
+# for a fixed time, and prints one table row per component.
+#
+#   bazel run //:verify -- [--seconds N] [--skip-proofs]
+#
+#   --seconds N     fuzzing time per fuzzer in seconds (default 60)
+#   --skip-proofs   fuzz only
+#
+# Sources (C files, corpora, dictionaries) are read from the workspace
+# ($BUILD_WORKSPACE_DIRECTORY, set by `bazel run`); fuzzer binaries and the
+# proof gate come from this target's runfiles. Each fuzzer works on a
+# temporary copy of its corpus; the workspace is not modified.
+#
+# Exit status: 0 when every goal is proved and no fuzzer crashed, 1 otherwise,
+# 2 on usage errors.
+set -u
+
+seconds=60
+skip_proofs=0
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="${2:-}"; shift 2 ;;
+    --seconds=*) seconds="${1#--seconds=}"; shift ;;
+    --skip-proofs) skip_proofs=1; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "verify: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+case "$seconds" in
+  ''|*[!0-9]*) echo "verify: --seconds needs a whole number" >&2; exit 2 ;;
+esac
+
+runfiles="${RUNFILES_DIR:-$0.runfiles}/zen_core"
+if [ ! -d "$runfiles" ]; then
+  runfiles="$(pwd)"
+fi
+ws="${BUILD_WORKSPACE_DIRECTORY:-$runfiles}"
+gate="$runfiles/proofs/wp_gate.sh"
+
+# Components: name, proof sources (workspace-relative), fuzzer name.
+components=(page)
+proof_files_page="core/zen_page.c core/zen_page_check.c"
+fuzzer_page="page_fuzz"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/zen_verify.XXXXXX")"
+keep_tmp=0
+cleanup() { if [ "$keep_tmp" -eq 0 ]; then rm -rf "$tmp"; fi; }
+trap cleanup EXIT
+
+status=0
+rows=()
+
+for c in "${components[@]}"; do
+  files_var="proof_files_$c"
+  fuzzer_var="fuzzer_$c"
+  files="${!files_var}"
+  fuzzer="${!fuzzer_var}"
+
+  # Proofs.
+  goals="-"
+  proof_s="-"
+  if [ "$skip_proofs" -eq 0 ]; then
+    echo "== proving $c"
+    paths=()
+    for f in $files; do paths+=("$ws/$f"); done
+    bash "$gate" "$c" "${paths[@]}" | tee "$tmp/$c.proof.log"
+    if [ "${PIPESTATUS[0]}" -ne 0 ]; then status=1; fi
+    line="$(grep -E "^PROOF $c: proved" "$tmp/$c.proof.log" | tail -n 1)"
+    goals="$(printf '%s\n' "$line" | sed -nE 's/.*proved ([0-9]+) \/ ([0-9?]+) goals.*/\1\/\2/p')"
+    proof_s="$(printf '%s\n' "$line" | sed -nE 's/.* in ([0-9.]+) s$/\1/p')"
+    goals="${goals:-error}"
+    proof_s="${proof_s:--}"
+  fi
+
+  # Fuzzing, on a writable copy of the corpus.
+  bin="$runfiles/fuzz/$fuzzer"
+  corpus="$tmp/$c.corpus"
+  artifacts="$tmp/$c.artifacts"
+  mkdir -p "$corpus" "$artifacts"
+  if [ -d "$ws/fuzz/corpus/$c" ]; then
+    cp -R "$ws/fuzz/corpus/$c/." "$corpus/"
+  fi
+  dict_args=()
+  if [ -f "$ws/fuzz/$c.dict" ]; then
+    dict_args=("-dict=$ws/fuzz/$c.dict")
+  fi
+  echo "== fuzzing $c for $seconds s"
+  if [ ! -x "$bin" ]; then
+    echo "verify: fuzzer not found: $bin" >&2
+    rows+=("$c|$goals|$proof_s|-|-|-|missing fuzzer")
+    status=1
+    continue
+  fi
+  fuzz_start=$(date +%s)
+  (cd "$tmp" && "$bin" -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "${dict_args[@]}" "$corpus") >"$tmp/$c.fuzz.log" 2>&1
+  fuzz_rc=$?
+  elapsed=$(( $(date +%s) - fuzz_start ))
+  execs="$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$tmp/$c.fuzz.log" | tail -n 1)"
+  rate="$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+).*/\1/p' "$tmp/$c.fuzz.log" | tail -n 1)"
+  # libFuzzer reports 0 exec/s for runs shorter than a second.
+  if [ "${rate:-0}" = 0 ] && [ -n "$execs" ] && [ "$elapsed" -gt 0 ]; then
+    rate=$(( execs / elapsed ))
+  fi
+  nfiles="$(find "$corpus" -type f | wc -l)"
+  ncrash="$(find "$artifacts" -type f | wc -l)"
+  crashes="$ncrash"
+  if [ "$fuzz_rc" -ne 0 ] || [ "$ncrash" -ne 0 ]; then
+    status=1
+    keep_tmp=1
+    [ "$ncrash" -eq 0 ] && crashes="exit $fuzz_rc"
+    tail -n 40 "$tmp/$c.fuzz.log"
+    echo "verify: $c fuzzer failed; log and artifacts kept in $tmp" >&2
+  fi
+  rows+=("$c|$goals|$proof_s|${execs:--}|${rate:--}|$nfiles|$crashes")
+done
+
+echo
+printf '%-10s | %-20s | %-8s | %-12s | %-8s | %-7s | %s\n' \
+  component "goals proved/total" "proof s" "fuzz execs" "exec/s" corpus crashes
+printf '%s\n' "-----------+----------------------+----------+--------------+----------+---------+--------"
+for r in "${rows[@]}"; do
+  IFS='|' read -r a b c d e f g <<<"$r"
+  printf '%-10s | %-20s | %-8s | %-12s | %-8s | %-7s | %s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g"
+done
+if [ "$status" -eq 0 ]; then
+  echo "verify: OK"
+else
+  echo "verify: FAILED"
+fi
+exit "$status"
