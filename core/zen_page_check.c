@@ -88,6 +88,8 @@ zen_status zen_page_check(zen_page_allocator *a, zen_page_check_report *report)
         const zen_page_frame *f = &a->frames[i];
         zen_pfn pfn = a->start + i;
         if (f->state == ZEN_FRAME_RESERVED) {
+            if (f->order > ZEN_PAGE_MAX_ORDER)
+                return zen_fail(report, ZEN_INV_FRAME_STATE, pfn);
             if (f->refcount != 0u)
                 return zen_fail(report, ZEN_INV_REFCOUNT, pfn);
             i++;
@@ -122,9 +124,12 @@ zen_status zen_page_check(zen_page_allocator *a, zen_page_check_report *report)
         /*@ loop invariant 1 <= j <= size;
             loop assigns j;
             loop variant size - j; */
-        for (uint64_t j = 1; j < size; j++)
+        for (uint64_t j = 1; j < size; j++) {
             if (a->frames[i + j].state != ZEN_FRAME_TAIL)
                 return zen_fail(report, ZEN_INV_TAIL, pfn + j);
+            if (a->frames[i + j].order > ZEN_PAGE_MAX_ORDER)
+                return zen_fail(report, ZEN_INV_FRAME_STATE, pfn + j);
+        }
         managed += size;
         i += size;
     }
