@@ -47,22 +47,25 @@ static inline void zen_frame_set(zen_page_allocator *a, uint64_t index, unsigned
 static uint64_t zen_tree_layout(zen_pfn start, uint64_t nframes, zen_bitmap_tree *tree)
 {
     uint64_t used = 0;
-    zen_pfn last = start + nframes - 1u;
+    /* First and last block index of order k: pfns shifted right by k. */
+    zen_pfn lo = start;
+    zen_pfn hi = start + nframes - 1u;
     /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER + 1;
         loop invariant used <= k * (ZEN_PAGE_MAX_FRAMES + 1);
+        loop invariant lo <= hi < ZEN_PFN_LIMIT;
         loop invariant \forall integer j; 0 <= j < k ==>
           1 <= tree[j].levels <= ZEN_BITMAP_MAX_LEVELS &&
           (\forall integer l; 0 <= l < tree[j].levels ==>
              1 <= tree[j].length[l] && tree[j].offset[l] + tree[j].length[l] <= used);
-        loop assigns k, used, tree[0 .. ZEN_PAGE_MAX_ORDER];
+        loop assigns k, used, lo, hi, tree[0 .. ZEN_PAGE_MAX_ORDER];
         loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++) {
-        uint64_t bits = (last >> k) - (start >> k) + 1u;
+        uint64_t bits = hi - lo + 1u;
         uint32_t l = 0;
         uint64_t len;
         if (bits > ZEN_PAGE_MAX_FRAMES)
             return 0;
-        /*@ loop invariant 0 <= l <= ZEN_BITMAP_MAX_LEVELS;
+        /*@ loop invariant 0 <= l < ZEN_BITMAP_MAX_LEVELS;
             loop invariant 1 <= bits <= ZEN_PAGE_MAX_FRAMES;
             loop invariant used <= k * (ZEN_PAGE_MAX_FRAMES + 1) + (ZEN_PAGE_MAX_FRAMES + 1) - bits;
             loop invariant \forall integer j; 0 <= j < k ==>
@@ -86,6 +89,8 @@ static uint64_t zen_tree_layout(zen_pfn start, uint64_t nframes, zen_bitmap_tree
         if (len > 1u)
             return 0;
         tree[k].levels = l;
+        lo /= 2u;
+        hi /= 2u;
     }
     return used;
 }
@@ -245,6 +250,70 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
     return zen_free_list_add(a, head, k);
 }
 
+/* Whether the frames [pfn, pfn + count), all in the range, are all reserved. */
+/*@ requires zen_page_valid(a) && zen_in_range(a, pfn) && count <= a->nframes - (pfn - a->start);
+    assigns \nothing;
+    ensures \result != 0 <==>
+      (\forall integer i; pfn <= i < pfn + count ==> zen_is_state(a, i, ZEN_FRAME_RESERVED));
+ */
+static int zen_all_reserved(const zen_page_allocator *a, zen_pfn pfn, uint64_t count)
+{
+    /*@ loop invariant 0 <= n <= count;
+        loop invariant \forall integer i; pfn <= i < pfn + n ==> zen_is_state(a, i, ZEN_FRAME_RESERVED);
+        loop assigns n;
+        loop variant count - n; */
+    for (uint64_t n = 0; n < count; n++) {
+        if (a->frames[pfn - a->start + n].state != ZEN_FRAME_RESERVED) {
+            /*@ assert !zen_is_state(a, pfn + n, ZEN_FRAME_RESERVED); */
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Free the frames [pfn, end) as the largest aligned blocks that fit; each
+ * merges with what is already free around it. */
+/*@ requires zen_page_valid(a) && zen_in_range(a, pfn) && pfn < end <= a->start + a->nframes;
+    assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1],
+            a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
+    ensures zen_page_valid(a);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
+static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn end)
+{
+    /*@ ghost zen_page_frame *frames = a->frames; */
+    /*@ ghost uint64_t *words = a->words; */
+    zen_pfn p = pfn;
+    /*@ loop invariant pfn <= p <= end;
+        loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
+        loop assigns p, frames[0 .. \at(a->nframes, Pre) - 1], words[0 .. \at(a->nwords, Pre) - 1],
+                     a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant end - p; */
+    while (p < end) {
+        unsigned k = 0;
+        uint64_t size = 1;
+        /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER;
+            loop invariant 1 <= size <= end - p && size <= ZEN_PAGE_MAX_FRAMES;
+            loop assigns k, size;
+            loop variant ZEN_PAGE_MAX_ORDER - k; */
+        while (k < ZEN_PAGE_MAX_ORDER && p % (2u * size) == 0u && 2u * size <= end - p) {
+            k++;
+            size *= 2u;
+        }
+        /*@ loop invariant 1 <= j <= size;
+            loop invariant zen_page_valid(a) && a->frames == frames;
+            loop assigns j, frames[p - a->start + 1 .. p - a->start + size - 1];
+            loop variant size - j; */
+        for (uint64_t j = 1; j < size; j++)
+            zen_frame_set(a, p - a->start + j, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+        zen_status st = zen_release(a, p, k);
+        if (st != ZEN_OK)
+            return st;
+        p += size;
+    }
+    return ZEN_OK;
+}
+
 /* Classify pfn for free/get/put/set_owner: ZEN_OK with *index when pfn heads
  * an allocated block, otherwise the error that names why it does not. */
 /*@ requires zen_page_valid(a) && \valid(index) && \separated(index, a);
@@ -308,8 +377,9 @@ static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t 
     return ZEN_ERR_CORRUPT;
 }
 
-/*@ requires \valid(a);
+/*@ requires zen_page_valid(a);
     assigns a->stats.rejected;
+    ensures zen_page_valid(a);
     ensures a->stats.rejected == (uint64_t)(\old(a->stats.rejected) + 1);
     ensures \result == st;
  */
@@ -317,6 +387,18 @@ static zen_status zen_reject(zen_page_allocator *a, zen_status st)
 {
     a->stats.rejected++;
     return st;
+}
+
+/*@ requires zen_page_valid(a);
+    assigns a->stats.oom_count;
+    ensures zen_page_valid(a);
+    ensures a->stats.oom_count == (uint64_t)(\old(a->stats.oom_count) + 1);
+    ensures \result == ZEN_ERR_NOMEM;
+ */
+static zen_status zen_count_oom(zen_page_allocator *a)
+{
+    a->stats.oom_count++;
+    return ZEN_ERR_NOMEM;
 }
 
 /* Drop one reference on the allocated block at index; free it at zero. */
@@ -427,6 +509,172 @@ static void zen_words_clear(uint64_t *words, uint64_t n)
         words[i] = 0;
 }
 
+/* ---- allocation steps ------------------------------------------------------ */
+
+/* Smallest order >= order with a free block, or ZEN_PAGE_ORDERS if none. */
+/*@ requires zen_page_valid(a) && order <= ZEN_PAGE_MAX_ORDER;
+    assigns \nothing;
+    ensures order <= \result <= ZEN_PAGE_ORDERS;
+    ensures \forall integer j; order <= j < \result ==> a->stats.free_blocks[j] == 0;
+    ensures \result <= ZEN_PAGE_MAX_ORDER ==> a->stats.free_blocks[\result] != 0;
+ */
+static unsigned zen_first_order(const zen_page_allocator *a, unsigned order)
+{
+    unsigned k = order;
+    /*@ loop invariant order <= k <= ZEN_PAGE_ORDERS;
+        loop invariant \forall integer j; order <= j < k ==> a->stats.free_blocks[j] == 0;
+        loop assigns k;
+        loop variant ZEN_PAGE_ORDERS - k; */
+    while (k <= ZEN_PAGE_MAX_ORDER && a->stats.free_blocks[k] == 0u)
+        k++;
+    return k;
+}
+
+/* Take the lowest free block of order k out of the free space and split it
+ * down to order, keeping the lower half and freeing each upper one. The
+ * descriptor of the returned head still reads free; the caller marks it.
+ * Every fact the contract states is checked at run time too, so corrupted
+ * metadata yields ZEN_ERR_CORRUPT rather than a wrong block. */
+/*@ requires zen_page_valid(a) && order <= k <= ZEN_PAGE_MAX_ORDER;
+    requires \valid(head) && \separated(head, a, a->frames + (0 .. a->nframes - 1),
+                                         a->words + (0 .. a->nwords - 1));
+    assigns *head, a->frames[0 .. a->nframes - 1], a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
+            a->words[0 .. a->nwords - 1];
+    ensures zen_page_valid(a);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==>
+      zen_in_range(a, *head) && *head - a->start + zen_block_size(order) <= a->nframes &&
+      zen_aligned(*head, order) &&
+      \let h = *head; \at(a->frames[h - a->start].state, Pre) == ZEN_FRAME_FREE &&
+                      \at(a->frames[h - a->start].order, Pre) == k;
+ */
+static zen_status zen_take_block(zen_page_allocator *a, unsigned k, unsigned order, zen_pfn *head)
+{
+    uint64_t index;
+    zen_status st = zen_tree_first(a, k, &index);
+    if (st != ZEN_OK)
+        return st;
+    zen_pfn h = ((a->start >> k) + index) << k;
+    if (!zen_block_inside(a, h, k) || !zen_block_inside(a, h, order))
+        return ZEN_ERR_CORRUPT;
+    const zen_page_frame *f = &a->frames[h - a->start];
+    if (f->state != ZEN_FRAME_FREE || f->order != k)
+        return ZEN_ERR_CORRUPT;
+    uint64_t size = (uint64_t)1 << order;
+    /*@ assert size == zen_block_size(order); */
+    if ((h & (size - 1u)) != 0u)
+        return ZEN_ERR_CORRUPT;
+    /*@ assert zen_aligned(h, order); */
+
+    /*@ ghost zen_page_frame *frames = a->frames; */
+    /*@ ghost uint64_t *words = a->words; */
+    st = zen_free_list_remove(a, h, k);
+    /*@ loop invariant order <= k <= \at(k, Pre);
+        loop invariant st == ZEN_OK || st == ZEN_ERR_CORRUPT;
+        loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
+        loop invariant a->frames[h - a->start].state == ZEN_FRAME_FREE &&
+                       a->frames[h - a->start].order == \at(k, Pre);
+        loop assigns k, st, frames[0 .. \at(a->nframes, Pre) - 1],
+                     a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], words[0 .. \at(a->nwords, Pre) - 1];
+        loop variant k; */
+    while (st == ZEN_OK && k > order) {
+        k--;
+        zen_pfn upper = h + ((uint64_t)1 << k);
+        if (upper < a->start || upper - a->start >= a->nframes || upper == h)
+            return ZEN_ERR_CORRUPT;
+        st = zen_free_list_add(a, upper, k);
+    }
+    if (st != ZEN_OK)
+        return st;
+    /*@ assert zen_in_range(a, h) && h - a->start + zen_block_size(order) <= a->nframes; */
+    /*@ assert zen_aligned(h, order); */
+    *head = h;
+    return ZEN_OK;
+}
+
+/* Account for 2^order frames leaving the free space. */
+/*@ requires zen_page_valid(a) && order <= ZEN_PAGE_MAX_ORDER;
+    assigns a->stats.free_frames, a->stats.peak_in_use;
+    ensures zen_page_valid(a);
+    ensures a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) - zen_block_size(order));
+ */
+static void zen_count_alloc(zen_page_allocator *a, unsigned order)
+{
+    uint64_t size = (uint64_t)1 << order;
+    /*@ assert size == zen_block_size(order); */
+    a->stats.free_frames -= size;
+    uint64_t in_use = a->stats.managed - a->stats.free_frames;
+    if (in_use > a->stats.peak_in_use)
+        a->stats.peak_in_use = in_use;
+}
+
+/* Zero the 2^order frames at head through the direct map. */
+/*@ requires zen_page_valid(a) && a->memory != \null && order <= ZEN_PAGE_MAX_ORDER;
+    requires a->start <= head && head - a->start + zen_block_size(order) <= a->nframes;
+    assigns a->memory[(head - a->start) * ZEN_PAGE_WORDS_PER_FRAME ..
+                      (head - a->start + zen_block_size(order)) * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures zen_page_valid(a);
+    ensures \forall integer j; (head - a->start) * ZEN_PAGE_WORDS_PER_FRAME <= j <
+      (head - a->start + zen_block_size(order)) * ZEN_PAGE_WORDS_PER_FRAME ==> a->memory[j] == 0;
+ */
+static void zen_zero_fill(zen_page_allocator *a, zen_pfn head, unsigned order)
+{
+    uint64_t size = (uint64_t)1 << order;
+    /*@ assert size == zen_block_size(order); */
+    uint64_t first = (head - a->start) * ZEN_PAGE_WORDS_PER_FRAME;
+    uint64_t end = first + size * ZEN_PAGE_WORDS_PER_FRAME;
+    /*@ loop invariant first <= j <= end;
+        loop invariant \forall integer i; first <= i < j ==> a->memory[i] == 0;
+        loop assigns j, a->memory[first .. end - 1];
+        loop variant end - j; */
+    for (uint64_t j = first; j < end; j++)
+        a->memory[j] = 0;
+}
+
+/* zen_page_alloc once the request is valid and order k >= order has a
+ * free block: take the block, mark it allocated, account for it, zero it. */
+/*@ requires zen_page_valid(a) && order <= k <= ZEN_PAGE_MAX_ORDER && \valid(pfn);
+    requires !zen_page_bad_request(a, order, flags);
+    requires \separated(pfn, a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1));
+    requires a->memory != \null ==>
+               \separated(pfn, a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    assigns *pfn, a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1],
+            a->stats.free_frames, a->stats.peak_in_use, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
+            a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures zen_page_valid(a);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==>
+      a->start <= *pfn && *pfn - a->start + zen_block_size(order) <= a->nframes &&
+      zen_aligned(*pfn, order);
+    ensures \result == ZEN_OK ==>
+      \let p = *pfn; \at(a->frames[p - a->start].state, Pre) == ZEN_FRAME_FREE &&
+                     \at(a->frames[p - a->start].order, Pre) >= order;
+    ensures \result == ZEN_OK ==>
+      a->frames[*pfn - a->start].state == ZEN_FRAME_ALLOCATED &&
+      a->frames[*pfn - a->start].order == order &&
+      a->frames[*pfn - a->start].refcount == 1 &&
+      a->frames[*pfn - a->start].owner == ZEN_OWNER_USER;
+    ensures \result == ZEN_OK ==>
+      a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) - zen_block_size(order));
+    ensures \result == ZEN_OK && (flags & ZEN_PAGE_FLAG_ZERO) != 0 ==>
+      \forall integer j; (*pfn - a->start) * ZEN_PAGE_WORDS_PER_FRAME <= j <
+        (*pfn - a->start + zen_block_size(order)) * ZEN_PAGE_WORDS_PER_FRAME ==> a->memory[j] == 0;
+ */
+static zen_status zen_alloc_from(zen_page_allocator *a, unsigned k, unsigned order, unsigned flags,
+                                 zen_pfn *pfn)
+{
+    zen_pfn head;
+    zen_status st = zen_take_block(a, k, order, &head);
+    if (st != ZEN_OK)
+        return st;
+    if ((flags & ZEN_PAGE_FLAG_ZERO) != 0u)
+        zen_zero_fill(a, head, order);
+    zen_frame_set(a, head - a->start, ZEN_FRAME_ALLOCATED, order, ZEN_OWNER_USER, 1);
+    zen_count_alloc(a, order);
+    *pfn = head;
+    return ZEN_OK;
+}
+
 /* ---- public API ---------------------------------------------------------- */
 
 uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes)
@@ -476,119 +724,23 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
         return zen_reject(a, ZEN_ERR_INVAL);
     if (pfn < a->start || pfn - a->start >= a->nframes || count > a->nframes - (pfn - a->start))
         return zen_reject(a, ZEN_ERR_RANGE);
-    uint64_t first = pfn - a->start;
-    /*@ loop invariant 0 <= i <= count;
-        loop invariant \forall integer j; first <= j < first + i ==>
-                         a->frames[j].state == ZEN_FRAME_RESERVED;
-        loop assigns i;
-        loop variant count - i; */
-    for (uint64_t i = 0; i < count; i++)
-        if (a->frames[first + i].state != ZEN_FRAME_RESERVED)
-            return zen_reject(a, ZEN_ERR_BUSY);
-
-    /* Free the range as the largest aligned blocks that fit; each merges
-     * with what is already free around it. */
-    /*@ ghost zen_page_frame *frames = a->frames; */
-    /*@ ghost uint64_t *words = a->words; */
-    zen_pfn p = pfn;
-    zen_pfn end = pfn + count;
+    if (!zen_all_reserved(a, pfn, count))
+        return zen_reject(a, ZEN_ERR_BUSY);
     a->stats.managed += count;
-    /*@ loop invariant pfn <= p <= end;
-        loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
-        loop invariant a->stats.managed == (uint64_t)(\at(a->stats.managed, Pre) + count);
-        loop assigns p, frames[0 .. \at(a->nframes, Pre) - 1], words[0 .. \at(a->nwords, Pre) - 1],
-                     a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
-        loop variant end - p; */
-    while (p < end) {
-        unsigned k = 0;
-        uint64_t size = 1;
-        /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER;
-            loop invariant 1 <= size <= end - p && size <= ZEN_PAGE_MAX_FRAMES;
-            loop assigns k, size;
-            loop variant ZEN_PAGE_MAX_ORDER - k; */
-        while (k < ZEN_PAGE_MAX_ORDER && p % (2u * size) == 0u && 2u * size <= end - p) {
-            k++;
-            size *= 2u;
-        }
-        /*@ loop invariant 1 <= j <= size;
-            loop invariant zen_page_valid(a) && a->frames == frames;
-            loop assigns j, frames[p - a->start + 1 .. p - a->start + size - 1];
-            loop variant size - j; */
-        for (uint64_t j = 1; j < size; j++)
-            zen_frame_set(a, p - a->start + j, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
-        zen_status st = zen_release(a, p, k);
-        if (st != ZEN_OK)
-            return st;
-        p += size;
-    }
-    return ZEN_OK;
+    return zen_release_range(a, pfn, pfn + count);
 }
 
 zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags, zen_pfn *pfn)
 {
-    if (order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0u ||
+    if (order > ZEN_PAGE_MAX_ORDER || flags > ZEN_PAGE_FLAGS_ALL ||
         ((flags & ZEN_PAGE_FLAG_ZERO) != 0u && a->memory == 0))
         return zen_reject(a, ZEN_ERR_INVAL);
 
-    unsigned k = order;
-    while (k <= ZEN_PAGE_MAX_ORDER && a->stats.free_blocks[k] == 0u)
-        k++;
-    if (k > ZEN_PAGE_MAX_ORDER) {
-        a->stats.oom_count++;
-        return ZEN_ERR_NOMEM;
-    }
+    unsigned k = zen_first_order(a, order);
+    if (k > ZEN_PAGE_MAX_ORDER)
+        return zen_count_oom(a);
 
-    uint64_t index;
-    zen_status st = zen_tree_first(a, k, &index);
-    if (st != ZEN_OK)
-        return st;
-    zen_pfn head = ((a->start >> k) + index) << k;
-    if (!zen_block_inside(a, head, k))
-        return ZEN_ERR_CORRUPT;
-    zen_page_frame *f = &a->frames[head - a->start];
-    if (f->state != ZEN_FRAME_FREE || f->order != k)
-        return ZEN_ERR_CORRUPT;
-
-    /* Alignment at the requested order, checked so that the contract holds
-     * even over corrupted metadata. */
-    if ((head & (((uint64_t)1 << order) - 1u)) != 0u)
-        return ZEN_ERR_CORRUPT;
-
-    st = zen_free_list_remove(a, head, k);
-    /* Split, keeping the lower half and freeing the upper one. */
-    /*@ loop invariant order <= k <= \at(k, LoopEntry);
-        loop invariant zen_page_valid(a);
-        loop invariant a->frames[head - a->start].state == ZEN_FRAME_FREE;
-        loop assigns k, st, a->frames[0 .. a->nframes - 1],
-                     a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
-        loop variant k; */
-    while (st == ZEN_OK && k > order) {
-        k--;
-        zen_pfn upper = head + ((uint64_t)1 << k);
-        if (upper - a->start >= a->nframes || upper == head)
-            return ZEN_ERR_CORRUPT;
-        st = zen_free_list_add(a, upper, k);
-    }
-    if (st != ZEN_OK)
-        return st;
-
-    zen_frame_set(a, head - a->start, ZEN_FRAME_ALLOCATED, order, ZEN_OWNER_USER, 1);
-    a->stats.free_frames -= (uint64_t)1 << order;
-    uint64_t in_use = a->stats.managed - a->stats.free_frames;
-    if (in_use > a->stats.peak_in_use)
-        a->stats.peak_in_use = in_use;
-
-    if ((flags & ZEN_PAGE_FLAG_ZERO) != 0u) {
-        uint64_t first = (head - a->start) * ZEN_PAGE_WORDS_PER_FRAME;
-        uint64_t end = first + ((uint64_t)1 << order) * ZEN_PAGE_WORDS_PER_FRAME;
-        /*@ loop invariant first <= j <= end;
-            loop assigns j, a->memory[first .. end - 1];
-            loop variant end - j; */
-        for (uint64_t j = first; j < end; j++)
-            a->memory[j] = 0;
-    }
-    *pfn = head;
-    return ZEN_OK;
+    return zen_alloc_from(a, k, order, flags, pfn);
 }
 
 zen_status zen_page_free(zen_page_allocator *a, zen_pfn pfn, unsigned order)

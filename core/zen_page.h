@@ -57,6 +57,7 @@
 
 /* zen_page_alloc flags. */
 #define ZEN_PAGE_FLAG_ZERO 1u /* fill the block with zero bytes */
+/* Flags are the low bits, so a flag set is valid exactly when <= FLAGS_ALL. */
 #define ZEN_PAGE_FLAGS_ALL ZEN_PAGE_FLAG_ZERO
 
 typedef uint64_t zen_pfn;
@@ -166,6 +167,10 @@ typedef struct zen_page_check_report {
 
     predicate zen_is_state(zen_page_allocator *a, integer pfn, integer s) =
       zen_in_range(a, pfn) && a->frames[pfn - a->start].state == s;
+
+    predicate zen_page_bad_request(zen_page_allocator *a, integer order, integer flags) =
+      order > ZEN_PAGE_MAX_ORDER || flags > ZEN_PAGE_FLAGS_ALL ||
+      ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null);
  */
 
 /* Number of 64-bit bitmap words an allocator over [start, start + nframes)
@@ -258,26 +263,23 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
             a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
     ensures zen_page_valid(a);
     behavior bad_request:
-      assumes order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0 ||
-              ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null);
+      assumes zen_page_bad_request(a, order, flags);
       assigns a->stats.rejected;
       ensures \result == ZEN_ERR_INVAL;
     behavior exhausted:
-      assumes !(order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0 ||
-                ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null));
+      assumes !zen_page_bad_request(a, order, flags);
       assumes \forall integer k; order <= k <= ZEN_PAGE_MAX_ORDER ==> a->stats.free_blocks[k] == 0;
       assigns a->stats.oom_count;
       ensures \result == ZEN_ERR_NOMEM;
     behavior available:
-      assumes !(order > ZEN_PAGE_MAX_ORDER || (flags & ~ZEN_PAGE_FLAGS_ALL) != 0 ||
-                ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null));
+      assumes !zen_page_bad_request(a, order, flags);
       assumes \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER && a->stats.free_blocks[k] != 0;
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
       ensures \result == ZEN_OK ==>
         a->start <= *pfn && *pfn - a->start + zen_block_size(order) <= a->nframes &&
         zen_aligned(*pfn, order) &&
-        \at(a->frames[*pfn - a->start].state, Pre) == ZEN_FRAME_FREE &&
-        \at(a->frames[*pfn - a->start].order, Pre) >= order &&
+        (\let p = *pfn; \at(a->frames[p - a->start].state, Pre) == ZEN_FRAME_FREE &&
+                        \at(a->frames[p - a->start].order, Pre) >= order) &&
         a->frames[*pfn - a->start].state == ZEN_FRAME_ALLOCATED &&
         a->frames[*pfn - a->start].order == order &&
         a->frames[*pfn - a->start].refcount == 1 &&
