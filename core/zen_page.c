@@ -401,112 +401,17 @@ static zen_status zen_count_oom(zen_page_allocator *a)
     return ZEN_ERR_NOMEM;
 }
 
-/* Drop one reference on the allocated block at index; free it at zero. */
-/*@ requires zen_page_valid(a) && index < a->nframes;
-    assigns a->frames[0 .. a->nframes - 1], a->stats.free_frames,
-            a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
+/* Drop one of several references on the allocated block at index. */
+/*@ requires zen_page_valid(a) && index < a->nframes && a->frames[index].refcount > 1;
+    assigns a->frames[index].refcount;
     ensures zen_page_valid(a);
-    behavior shared:
-      assumes a->frames[index].refcount > 1;
-      assigns a->frames[index].refcount;
-      ensures \result == ZEN_OK;
-      ensures a->frames[index].refcount == \old(a->frames[index].refcount) - 1;
-    behavior last:
-      assumes a->frames[index].refcount <= 1;
-      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_OK ==> a->frames[index].state != ZEN_FRAME_ALLOCATED;
-      ensures \result == ZEN_OK ==> a->stats.free_frames ==
-        (uint64_t)(\old(a->stats.free_frames) + zen_block_size(\old(a->frames[index].order)));
-    complete behaviors;
-    disjoint behaviors;
+    ensures a->frames[index].refcount == \old(a->frames[index].refcount) - 1;
+    ensures \result == ZEN_OK;
  */
-static zen_status zen_drop(zen_page_allocator *a, uint64_t index)
+static zen_status zen_unref(zen_page_allocator *a, uint64_t index)
 {
-    zen_page_frame *f = &a->frames[index];
-    if (f->refcount > 1u) {
-        f->refcount--;
-        return ZEN_OK;
-    }
-    return zen_release(a, a->start + index, f->order);
-}
-
-/* ---- initialisation helpers ---------------------------------------------- */
-
-/*@ requires \valid(dst + (0 .. ZEN_PAGE_MAX_ORDER)) && \valid_read(src + (0 .. ZEN_PAGE_MAX_ORDER));
-    requires \separated(dst + (0 .. ZEN_PAGE_MAX_ORDER), src + (0 .. ZEN_PAGE_MAX_ORDER));
-    assigns dst[0 .. ZEN_PAGE_MAX_ORDER];
-    ensures \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
-      dst[k].levels == src[k].levels &&
-      (\forall integer l; 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
-         dst[k].offset[l] == src[k].offset[l] && dst[k].length[l] == src[k].length[l]);
- */
-static void zen_tree_copy(zen_bitmap_tree *dst, const zen_bitmap_tree *src)
-{
-    /*@ loop invariant 0 <= k <= ZEN_PAGE_ORDERS;
-        loop invariant \forall integer j; 0 <= j < k ==>
-          dst[j].levels == src[j].levels &&
-          (\forall integer l; 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
-             dst[j].offset[l] == src[j].offset[l] && dst[j].length[l] == src[j].length[l]);
-        loop assigns k, dst[0 .. ZEN_PAGE_MAX_ORDER];
-        loop variant ZEN_PAGE_ORDERS - k; */
-    for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++) {
-        dst[k].levels = src[k].levels;
-        /*@ loop invariant 0 <= l <= ZEN_BITMAP_MAX_LEVELS;
-            loop invariant \forall integer m; 0 <= m < l ==>
-              dst[k].offset[m] == src[k].offset[m] && dst[k].length[m] == src[k].length[m];
-            loop assigns l, dst[k].offset[0 .. ZEN_BITMAP_MAX_LEVELS - 1],
-                         dst[k].length[0 .. ZEN_BITMAP_MAX_LEVELS - 1];
-            loop variant ZEN_BITMAP_MAX_LEVELS - l; */
-        for (unsigned l = 0; l < ZEN_BITMAP_MAX_LEVELS; l++) {
-            dst[k].offset[l] = src[k].offset[l];
-            dst[k].length[l] = src[k].length[l];
-        }
-    }
-}
-
-/*@ requires \valid(counts + (0 .. ZEN_PAGE_MAX_ORDER));
-    assigns counts[0 .. ZEN_PAGE_MAX_ORDER];
-    ensures \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==> counts[k] == 0;
- */
-static void zen_zero_counts(uint64_t *counts)
-{
-    /*@ loop invariant 0 <= k <= ZEN_PAGE_ORDERS;
-        loop invariant \forall integer j; 0 <= j < k ==> counts[j] == 0;
-        loop assigns k, counts[0 .. ZEN_PAGE_MAX_ORDER];
-        loop variant ZEN_PAGE_ORDERS - k; */
-    for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++)
-        counts[k] = 0;
-}
-
-/* Every frame starts reserved: nothing is handed out before add_range. */
-/*@ requires \valid(frames + (0 .. n - 1));
-    assigns frames[0 .. n - 1];
-    ensures \forall integer j; 0 <= j < n ==>
-      frames[j].state == ZEN_FRAME_RESERVED && frames[j].order == 0 && frames[j].refcount == 0;
- */
-static void zen_frames_reserve(zen_page_frame *frames, uint64_t n)
-{
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant \forall integer j; 0 <= j < i ==>
-          frames[j].state == ZEN_FRAME_RESERVED && frames[j].order == 0 && frames[j].refcount == 0;
-        loop assigns i, frames[0 .. n - 1];
-        loop variant n - i; */
-    for (uint64_t i = 0; i < n; i++)
-        zen_frame_init(&frames[i], ZEN_FRAME_RESERVED, 0, ZEN_OWNER_NONE, 0);
-}
-
-/*@ requires \valid(words + (0 .. n - 1));
-    assigns words[0 .. n - 1];
-    ensures \forall integer j; 0 <= j < n ==> words[j] == 0;
- */
-static void zen_words_clear(uint64_t *words, uint64_t n)
-{
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant \forall integer j; 0 <= j < i ==> words[j] == 0;
-        loop assigns i, words[0 .. n - 1];
-        loop variant n - i; */
-    for (uint64_t i = 0; i < n; i++)
-        words[i] = 0;
+    a->frames[index].refcount--;
+    return ZEN_OK;
 }
 
 /* ---- allocation steps ------------------------------------------------------ */
@@ -753,7 +658,9 @@ zen_status zen_page_free(zen_page_allocator *a, zen_pfn pfn, unsigned order)
         return zen_reject(a, st);
     if (a->frames[index].order != order)
         return zen_reject(a, ZEN_ERR_ORDER);
-    return zen_drop(a, index);
+    if (a->frames[index].refcount > 1u)
+        return zen_unref(a, index);
+    return zen_release(a, pfn, order);
 }
 
 zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn)
@@ -762,7 +669,9 @@ zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn)
     zen_status st = zen_lookup(a, pfn, &index);
     if (st != ZEN_OK)
         return zen_reject(a, st);
-    return zen_drop(a, index);
+    if (a->frames[index].refcount > 1u)
+        return zen_unref(a, index);
+    return zen_release(a, pfn, a->frames[index].order);
 }
 
 zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn)

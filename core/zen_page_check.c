@@ -14,19 +14,17 @@ static zen_status zen_fail(zen_page_check_report *r, unsigned invariant, zen_pfn
     return ZEN_ERR_CORRUPT;
 }
 
+/* Number of set bits of x; the checker is not on a hot path. */
 /*@ assigns \nothing;
     ensures \result <= 64; */
 static unsigned zen_popcount64(uint64_t x)
 {
     unsigned n = 0;
-    /*@ loop invariant 0 <= n <= 64;
-        loop invariant x == 0 || n < 64;
-        loop assigns x, n;
-        loop variant x; */
-    while (x != 0u) {
-        x &= x - 1u;
-        n++;
-    }
+    /*@ loop invariant 0 <= b <= 64 && n <= b;
+        loop assigns b, n;
+        loop variant 64 - b; */
+    for (unsigned b = 0; b < 64u; b++)
+        n += (unsigned)((x >> b) & 1u);
     return n;
 }
 
@@ -35,9 +33,9 @@ static unsigned zen_popcount64(uint64_t x)
 static int zen_bit_is_set(const zen_page_allocator *a, unsigned k, uint64_t index)
 {
     const zen_bitmap_tree *t = &a->tree[k];
-    if ((index >> 6) >= t->length[0])
+    if (index / 64u >= t->length[0])
         return 0;
-    return (int)((a->words[t->offset[0] + (index >> 6)] >> (index & 63u)) & 1u);
+    return (int)((a->words[t->offset[0] + index / 64u] >> (index % 64u)) & 1u);
 }
 
 /* A summary bit is set exactly when the word it stands for is non-zero, and
