@@ -414,6 +414,85 @@ static zen_status zen_unref(zen_page_allocator *a, uint64_t index)
     return ZEN_OK;
 }
 
+/* ---- initialisation helpers ---------------------------------------------- */
+
+/*@ requires \valid(dst + (0 .. ZEN_PAGE_MAX_ORDER)) && \valid_read(src + (0 .. ZEN_PAGE_MAX_ORDER));
+    requires \separated(dst + (0 .. ZEN_PAGE_MAX_ORDER), src + (0 .. ZEN_PAGE_MAX_ORDER));
+    assigns dst[0 .. ZEN_PAGE_MAX_ORDER];
+    ensures \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+      dst[k].levels == src[k].levels &&
+      (\forall integer l; 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+         dst[k].offset[l] == src[k].offset[l] && dst[k].length[l] == src[k].length[l]);
+ */
+static void zen_tree_copy(zen_bitmap_tree *dst, const zen_bitmap_tree *src)
+{
+    /*@ loop invariant 0 <= k <= ZEN_PAGE_ORDERS;
+        loop invariant \forall integer j; 0 <= j < k ==>
+          dst[j].levels == src[j].levels &&
+          (\forall integer l; 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+             dst[j].offset[l] == src[j].offset[l] && dst[j].length[l] == src[j].length[l]);
+        loop assigns k, dst[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant ZEN_PAGE_ORDERS - k; */
+    for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++) {
+        dst[k].levels = src[k].levels;
+        /*@ loop invariant 0 <= l <= ZEN_BITMAP_MAX_LEVELS;
+            loop invariant \forall integer m; 0 <= m < l ==>
+              dst[k].offset[m] == src[k].offset[m] && dst[k].length[m] == src[k].length[m];
+            loop assigns l, dst[k].offset[0 .. ZEN_BITMAP_MAX_LEVELS - 1],
+                         dst[k].length[0 .. ZEN_BITMAP_MAX_LEVELS - 1];
+            loop variant ZEN_BITMAP_MAX_LEVELS - l; */
+        for (unsigned l = 0; l < ZEN_BITMAP_MAX_LEVELS; l++) {
+            dst[k].offset[l] = src[k].offset[l];
+            dst[k].length[l] = src[k].length[l];
+        }
+    }
+}
+
+/*@ requires \valid(counts + (0 .. ZEN_PAGE_MAX_ORDER));
+    assigns counts[0 .. ZEN_PAGE_MAX_ORDER];
+    ensures \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==> counts[k] == 0;
+ */
+static void zen_zero_counts(uint64_t *counts)
+{
+    /*@ loop invariant 0 <= k <= ZEN_PAGE_ORDERS;
+        loop invariant \forall integer j; 0 <= j < k ==> counts[j] == 0;
+        loop assigns k, counts[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant ZEN_PAGE_ORDERS - k; */
+    for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++)
+        counts[k] = 0;
+}
+
+/* Every frame starts reserved: nothing is handed out before add_range. */
+/*@ requires \valid(frames + (0 .. n - 1));
+    assigns frames[0 .. n - 1];
+    ensures \forall integer j; 0 <= j < n ==>
+      frames[j].state == ZEN_FRAME_RESERVED && frames[j].order == 0 && frames[j].refcount == 0;
+ */
+static void zen_frames_reserve(zen_page_frame *frames, uint64_t n)
+{
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==>
+          frames[j].state == ZEN_FRAME_RESERVED && frames[j].order == 0 && frames[j].refcount == 0;
+        loop assigns i, frames[0 .. n - 1];
+        loop variant n - i; */
+    for (uint64_t i = 0; i < n; i++)
+        zen_frame_init(&frames[i], ZEN_FRAME_RESERVED, 0, ZEN_OWNER_NONE, 0);
+}
+
+/*@ requires \valid(words + (0 .. n - 1));
+    assigns words[0 .. n - 1];
+    ensures \forall integer j; 0 <= j < n ==> words[j] == 0;
+ */
+static void zen_words_clear(uint64_t *words, uint64_t n)
+{
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==> words[j] == 0;
+        loop assigns i, words[0 .. n - 1];
+        loop variant n - i; */
+    for (uint64_t i = 0; i < n; i++)
+        words[i] = 0;
+}
+
 /* ---- allocation steps ------------------------------------------------------ */
 
 /* Smallest order >= order with a free block, or ZEN_PAGE_ORDERS if none. */

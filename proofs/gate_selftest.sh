@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Self-test of the proof gate: it must pass on selftest/good.c (all goals
 # provable), fail on selftest/bad.c (a false postcondition) and write the
-# per-function record when ZEN_PROOF_RECORD is set.
+# per-function record when ZEN_PROOF_RECORD is set, and fail on
+# selftest/unspecified.c (a call to a function with no code and no contract).
 set -u
 
 gate="proofs/wp_gate.sh"
@@ -32,5 +33,11 @@ if ! grep -q '^| bad_inc | 3 | 2 | 2 | 0 | 0 | 0 | 1 |$' "$tmp/bad.md"; then
   echo "FAIL: unexpected proof record"; cat "$tmp/bad.md"; failures=$((failures + 1))
 fi
 
-cat "$tmp/good.out" "$tmp/bad.out"
+if bash "$gate" unspecified "$dir/unspecified.c" >"$tmp/unspecified.out" 2>&1; then
+  echo "FAIL: gate passed on unspecified.c"; cat "$tmp/unspecified.out"; failures=$((failures + 1))
+else
+  echo "ok: gate fails on unspecified.c"
+fi
+
+cat "$tmp/good.out" "$tmp/bad.out" "$tmp/unspecified.out"
 exit "$failures"

@@ -2,6 +2,8 @@
 # Proof gate: runs Frama-C WP on the given C files and fails unless every
 # goal is proved. `frama-c -wp` exits 0 with unproved goals, so this script
 # reads the final "[wp] Proved goals: P / T" line and the per-goal lines.
+# A call to an undeclared function, or to one with neither code nor contract,
+# stops Frama-C (WP would otherwise assume a default contract for it).
 #
 # Usage: wp_gate.sh NAME FILE.c [FILE.c ...]
 #   NAME   component name used in the summary line
@@ -9,7 +11,7 @@
 #          path. Relative paths are resolved from the current directory.
 #
 # Environment:
-#   ZEN_WP_TIMEOUT     per-goal prover timeout in seconds (default 10)
+#   ZEN_WP_TIMEOUT     per-goal prover timeout in seconds (default 20)
 #   ZEN_WP_PAR         parallel prover processes (default 2)
 #   ZEN_PROOF_RECORD   if set, a per-function table is written to this path
 #   WHY3CONFIG         why3 configuration; generated with
@@ -54,7 +56,7 @@ if [ -z "${WHY3CONFIG:-}" ]; then
   export WHY3CONFIG="$work/why3.conf"
 fi
 
-timeout_s="${ZEN_WP_TIMEOUT:-10}"
+timeout_s="${ZEN_WP_TIMEOUT:-20}"
 par="${ZEN_WP_PAR:-2}"
 log="$work/wp.log"
 
@@ -63,6 +65,8 @@ start_ns="$(date +%s%N)"
   cd "$work" &&
   frama-c -wp -wp-rte -wp-prover z3,cvc4 \
     -wp-timeout "$timeout_s" -wp-par "$par" \
+    -kernel-warn-key typing:implicit-function-declaration=abort \
+    -kernel-warn-key annot:missing-spec=abort \
     "-cpp-extra-args=-I$incdir" "${files[@]}"
 ) >"$log" 2>&1
 rc=$?
