@@ -3,7 +3,8 @@
 # provers, allocators used by the benchmarks) and writes a why3 prover
 # configuration. Safe to run more than once.
 #
-# Run as root, or as a user with sudo: sudo bash tools/setup.sh
+# Run as root, or as a user allowed to sudo (the script calls sudo itself):
+#   bash tools/setup.sh
 set -euo pipefail
 
 packages=(
