@@ -274,10 +274,13 @@ static int zen_all_reserved(const zen_page_allocator *a, zen_pfn pfn, uint64_t c
 /* Free the frames [pfn, end) as the largest aligned blocks that fit; each
  * merges with what is already free around it. */
 /*@ requires zen_page_valid(a) && zen_in_range(a, pfn) && pfn < end <= a->start + a->nframes;
+    requires a->stats.free_frames + (end - pfn) <= UINT64_MAX;
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1],
             a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
     ensures zen_page_valid(a);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==>
+      a->stats.free_frames == \old(a->stats.free_frames) + (end - pfn);
  */
 static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn end)
 {
@@ -286,6 +289,7 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
     zen_pfn p = pfn;
     /*@ loop invariant pfn <= p <= end;
         loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
+        loop invariant a->stats.free_frames == \at(a->stats.free_frames, Pre) + (p - pfn);
         loop assigns p, frames[0 .. \at(a->nframes, Pre) - 1], words[0 .. \at(a->nwords, Pre) - 1],
                      a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
         loop variant end - p; */
@@ -293,6 +297,7 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
         unsigned k = 0;
         uint64_t size = 1;
         /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER;
+            loop invariant size == zen_block_size(k);
             loop invariant 1 <= size <= end - p && size <= ZEN_PAGE_MAX_FRAMES;
             loop assigns k, size;
             loop variant ZEN_PAGE_MAX_ORDER - k; */
@@ -710,6 +715,9 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
         return zen_reject(a, ZEN_ERR_RANGE);
     if (!zen_all_reserved(a, pfn, count))
         return zen_reject(a, ZEN_ERR_BUSY);
+    /* At most nframes <= 2^32 frames are ever free; more is corrupt metadata. */
+    if (a->stats.free_frames > UINT64_MAX - count)
+        return ZEN_ERR_CORRUPT;
     a->stats.managed += count;
     return zen_release_range(a, pfn, pfn + count);
 }

@@ -160,6 +160,16 @@ typedef struct zen_page_check_report {
 
     logic integer zen_block_size(integer k) = 1 << k;
 
+    // Steps that the provers take from these rather than from the encoding
+    // of the shift. Each is proved.
+    lemma zen_block_size_shl: \forall integer k; 0 <= k ==>
+      zen_block_size(k + 1) == (zen_block_size(k) << 1);
+    lemma zen_shl_one: \forall integer x; 0 <= x ==> (x << 1) == 2 * x;
+    lemma zen_block_size_double: \forall integer k; 0 <= k ==>
+      zen_block_size(k + 1) == 2 * zen_block_size(k);
+    lemma zen_block_size_pos: \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+      1 <= zen_block_size(k);
+
     predicate zen_aligned(integer pfn, integer k) = (pfn & (zen_block_size(k) - 1)) == 0;
 
     predicate zen_in_range(zen_page_allocator *a, integer pfn) =
@@ -219,7 +229,8 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
  * still reserved. They join the free blocks, merged with free neighbours into
  * the canonical maximal blocks. Returns ZEN_OK; ZEN_ERR_INVAL for count 0;
  * ZEN_ERR_RANGE when any frame lies outside the range; ZEN_ERR_BUSY when any
- * frame is already usable (nothing changes then). O(count). */
+ * frame is already usable (nothing changes then); ZEN_ERR_CORRUPT when the
+ * metadata is found inconsistent. O(count). */
 /*@ requires zen_page_valid(a);
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
     ensures zen_page_valid(a);
@@ -241,6 +252,8 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
       assumes \forall integer i; pfn <= i < pfn + count ==> zen_is_state(a, i, ZEN_FRAME_RESERVED);
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
       ensures \result == ZEN_OK ==> a->stats.managed == (uint64_t)(\old(a->stats.managed) + count);
+      ensures \result == ZEN_OK ==>
+        a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) + count);
     complete behaviors;
     disjoint behaviors;
  */
