@@ -1,0 +1,9 @@
+"""C flags shared by every package: C11, warnings on and fatal."""
+
+ZEN_COPTS = [
+    "-std=c11",
+    "-Wall",
+    "-Wextra",
+    "-Wconversion",
+    "-Werror",
+]
