@@ -544,6 +544,9 @@ static zen_status zen_take_block(zen_page_allocator *a, unsigned k, unsigned ord
     if (st != ZEN_OK)
         return st;
     zen_pfn h = ((a->start >> k) + index) << k;
+    /* The order test and the bounds test in the split loop below follow from
+     * the order-k test for sound metadata; stating them gives the prover the
+     * bounds without reasoning about shifts, at a compare each. */
     if (!zen_block_inside(a, h, k) || !zen_block_inside(a, h, order))
         return ZEN_ERR_CORRUPT;
     const zen_page_frame *f = &a->frames[h - a->start];
