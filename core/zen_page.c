@@ -1,6 +1,16 @@
 /* Zen page allocator: binary buddy system. See zen_page.h for the contract. */
 #include "zen_page_internal.h"
 
+/*@ // Canonical except for pairs that involve the frame at head: the state
+    // of the merge loop, where head is the block still being coalesced.
+    predicate zen_frames_canonical_except(zen_page_frame *f, integer start, integer n, integer head) =
+      \forall integer p, k; 0 <= k < ZEN_PAGE_MAX_ORDER && zen_frames_free_head(f, start, n, p, k) &&
+        p != head && zen_buddy(p, k) != head ==> !zen_frames_free_head(f, start, n, zen_buddy(p, k), k);
+
+    predicate zen_page_canonical_except(zen_page_allocator *a, integer head) =
+      zen_frames_canonical_except(a->frames, a->start, a->nframes, head);
+ */
+
 /* ---- summary tree over one order's free bitmap --------------------------- */
 
 /* Fill one descriptor. */
@@ -31,6 +41,23 @@ static inline void zen_frame_set(zen_page_allocator *a, uint64_t index, unsigned
                                  unsigned order, unsigned owner, uint32_t refcount)
 {
     zen_frame_init(&a->frames[index], state, order, owner, refcount);
+}
+
+/* Write a descriptor that heads no free block (allocated, tail, reserved).
+ * Taking a free head away never makes two free blocks buddies, so the
+ * decomposition stays canonical. */
+/*@ requires zen_page_valid(a) && index < a->nframes && zen_page_canonical(a);
+    requires state <= ZEN_FRAME_TAIL && state != ZEN_FRAME_FREE;
+    requires order <= ZEN_PAGE_MAX_ORDER && owner <= ZEN_OWNER_LAST;
+    assigns a->frames[index];
+    ensures zen_page_valid(a) && zen_page_canonical(a);
+    ensures a->frames[index].state == state && a->frames[index].order == order &&
+            a->frames[index].owner == owner && a->frames[index].refcount == refcount;
+ */
+static inline void zen_frame_set_used(zen_page_allocator *a, uint64_t index, unsigned state,
+                                      unsigned order, unsigned owner, uint32_t refcount)
+{
+    zen_frame_set(a, index, state, order, owner, refcount);
 }
 
 /* Lay out the trees of every order one after the other; returns the number of
@@ -174,9 +201,28 @@ static zen_status zen_tree_first(const zen_page_allocator *a, unsigned k, uint64
 
 /* ---- free-block bookkeeping ---------------------------------------------- */
 
+/* Mark head as the head of a free block of order k. Its buddy must not be
+ * one: then the free blocks stay a canonical decomposition. */
 /*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
+    requires zen_page_canonical_except(a, head);
+    requires k < ZEN_PAGE_MAX_ORDER ==> !zen_free_head(a, zen_buddy(head, k), k);
+    assigns a->frames[head - a->start];
+    ensures zen_page_valid(a);
+    ensures zen_page_canonical(a);
+    ensures zen_free_head(a, head, k);
+ */
+static inline void zen_mark_free(zen_page_allocator *a, zen_pfn head, unsigned k)
+{
+    zen_frame_set(a, head - a->start, ZEN_FRAME_FREE, k, ZEN_OWNER_NONE, 0);
+}
+
+/* Put head on the free lists as a free block of order k (zen_mark_free). */
+/*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
+    requires zen_page_canonical_except(a, head);
+    requires k < ZEN_PAGE_MAX_ORDER ==> !zen_free_head(a, zen_buddy(head, k), k);
     assigns a->frames[head - a->start], a->stats.free_blocks[k], a->words[0 .. a->nwords - 1];
     ensures zen_page_valid(a);
+    ensures zen_page_canonical(a);
     ensures a->stats.free_frames == \old(a->stats.free_frames);
     ensures a->frames[head - a->start].state == ZEN_FRAME_FREE &&
             a->frames[head - a->start].order == k;
@@ -184,7 +230,7 @@ static zen_status zen_tree_first(const zen_page_allocator *a, unsigned k, uint64
  */
 static zen_status zen_free_list_add(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
-    zen_frame_set(a, head - a->start, ZEN_FRAME_FREE, k, ZEN_OWNER_NONE, 0);
+    zen_mark_free(a, head, k);
     a->stats.free_blocks[k]++;
     return zen_tree_set(a, k, zen_block_index(a, head, k));
 }
@@ -200,13 +246,49 @@ static zen_status zen_free_list_remove(zen_page_allocator *a, zen_pfn head, unsi
     return zen_tree_clear(a, k, zen_block_index(a, head, k));
 }
 
+/* Coalesce the block at head with its buddy, a free block of the same order
+ * whose descriptor is already off the free lists: the upper half becomes a
+ * tail. Returns the lower half, the head of the merged block. */
+/*@ requires zen_page_valid(a) && zen_in_range(a, head) && zen_in_range(a, buddy) && buddy != head;
+    requires zen_page_canonical_except(a, head);
+    assigns a->frames[(head > buddy ? head : buddy) - a->start];
+    ensures zen_page_valid(a);
+    ensures \result == (head < buddy ? head : buddy);
+    ensures a->frames[(head > buddy ? head : buddy) - a->start].state == ZEN_FRAME_TAIL;
+    ensures zen_page_canonical_except(a, \result);
+ */
+static inline zen_pfn zen_merge_halves(zen_page_allocator *a, zen_pfn head, zen_pfn buddy)
+{
+    if (head > buddy) {
+        zen_frame_set(a, head - a->start, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+        /*@ assert zen_page_canonical_except(a, buddy); */
+        return buddy;
+    }
+    zen_frame_set(a, buddy - a->start, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+    /*@ assert zen_page_canonical_except(a, head); */
+    return head;
+}
+
+/* Account for size frames joining the free space. */
+/*@ requires zen_page_valid(a) && zen_page_canonical(a);
+    assigns a->stats.free_frames;
+    ensures zen_page_valid(a) && zen_page_canonical(a);
+    ensures a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) + size);
+ */
+static inline void zen_count_free(zen_page_allocator *a, uint64_t size)
+{
+    a->stats.free_frames += size;
+}
+
 /* Return the block of 2^k frames at head to the free space, merging it with
  * its XOR buddy while the buddy is a whole free block of the same order. The
  * old head ends up free (it heads the merged block) or a tail. */
 /*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
+    requires zen_page_canonical(a);
     assigns a->frames[0 .. a->nframes - 1], a->stats.free_frames,
             a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
     ensures zen_page_valid(a);
+    ensures \result == ZEN_OK ==> zen_page_canonical(a);
     ensures \result == ZEN_OK ==>
       a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) + zen_block_size(k));
     ensures \result == ZEN_OK ==> a->frames[head - a->start].state == ZEN_FRAME_FREE ||
@@ -226,13 +308,15 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
         loop invariant a->frames == frames && a->words == words;
         loop invariant a->stats.free_frames == \at(a->stats.free_frames, Pre);
         loop invariant head == freed || a->frames[freed - a->start].state == ZEN_FRAME_TAIL;
+        loop invariant zen_page_canonical_except(a, head);
         loop assigns k, head, frames[0 .. \at(a->nframes, Pre) - 1],
                      a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
                      words[0 .. \at(a->nwords, Pre) - 1];
         loop variant ZEN_PAGE_MAX_ORDER - k; */
     while (k < ZEN_PAGE_MAX_ORDER) {
         zen_pfn buddy = head ^ ((uint64_t)1 << k);
-        if (!zen_block_inside(a, buddy, k))
+        /*@ assert buddy == zen_buddy(head, k); */
+        if (buddy < a->start || buddy - a->start >= a->nframes)
             break;
         const zen_page_frame *b = &a->frames[buddy - a->start];
         if (b->state != ZEN_FRAME_FREE || b->order != k)
@@ -240,14 +324,13 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
         zen_status st = zen_free_list_remove(a, buddy, k);
         if (st != ZEN_OK)
             return st;
-        /* The upper half of the merged block becomes a tail. */
-        zen_pfn upper = head > buddy ? head : buddy;
-        zen_frame_set(a, upper - a->start, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
-        head = head < buddy ? head : buddy;
+        head = zen_merge_halves(a, head, buddy);
         k++;
     }
-    a->stats.free_frames += size;
-    return zen_free_list_add(a, head, k);
+    /*@ assert k < ZEN_PAGE_MAX_ORDER ==> !zen_free_head(a, zen_buddy(head, k), k); */
+    zen_status st = zen_free_list_add(a, head, k);
+    zen_count_free(a, size);
+    return st;
 }
 
 /* Whether the frames [pfn, pfn + count), all in the range, are all reserved. */
@@ -274,11 +357,13 @@ static int zen_all_reserved(const zen_page_allocator *a, zen_pfn pfn, uint64_t c
 /* Free the frames [pfn, end) as the largest aligned blocks that fit; each
  * merges with what is already free around it. */
 /*@ requires zen_page_valid(a) && zen_in_range(a, pfn) && pfn < end <= a->start + a->nframes;
+    requires zen_page_canonical(a);
     requires a->stats.free_frames + (end - pfn) <= UINT64_MAX;
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1],
             a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
     ensures zen_page_valid(a);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_page_canonical(a);
     ensures \result == ZEN_OK ==>
       a->stats.free_frames == \old(a->stats.free_frames) + (end - pfn);
  */
@@ -290,6 +375,7 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
     /*@ loop invariant pfn <= p <= end;
         loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
         loop invariant a->stats.free_frames == \at(a->stats.free_frames, Pre) + (p - pfn);
+        loop invariant zen_page_canonical(a);
         loop assigns p, frames[0 .. \at(a->nframes, Pre) - 1], words[0 .. \at(a->nwords, Pre) - 1],
                      a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
         loop variant end - p; */
@@ -307,10 +393,11 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
         }
         /*@ loop invariant 1 <= j <= size;
             loop invariant zen_page_valid(a) && a->frames == frames;
+            loop invariant zen_page_canonical(a);
             loop assigns j, frames[p - a->start + 1 .. p - a->start + size - 1];
             loop variant size - j; */
         for (uint64_t j = 1; j < size; j++)
-            zen_frame_set(a, p - a->start + j, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+            zen_frame_set_used(a, p - a->start + j, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
         zen_status st = zen_release(a, p, k);
         if (st != ZEN_OK)
             return st;
@@ -525,11 +612,14 @@ static unsigned zen_first_order(const zen_page_allocator *a, unsigned order)
  * Every fact the contract states is checked at run time too, so corrupted
  * metadata yields ZEN_ERR_CORRUPT rather than a wrong block. */
 /*@ requires zen_page_valid(a) && order <= k <= ZEN_PAGE_MAX_ORDER;
+    requires zen_page_canonical(a);
     requires \valid(head) && \separated(head, a, a->frames + (0 .. a->nframes - 1),
                                          a->words + (0 .. a->nwords - 1));
     assigns *head, a->frames[0 .. a->nframes - 1], a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
             a->words[0 .. a->nwords - 1];
     ensures zen_page_valid(a);
+    ensures \result == ZEN_OK ==> zen_page_canonical(a);
+    ensures a->stats.free_frames == \old(a->stats.free_frames);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK ==>
       zen_in_range(a, *head) && *head - a->start + zen_block_size(order) <= a->nframes &&
@@ -566,13 +656,16 @@ static zen_status zen_take_block(zen_page_allocator *a, unsigned k, unsigned ord
         loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
         loop invariant a->frames[h - a->start].state == ZEN_FRAME_FREE &&
                        a->frames[h - a->start].order == \at(k, Pre);
+        loop invariant st == ZEN_OK ==> zen_page_canonical(a);
         loop assigns k, st, frames[0 .. \at(a->nframes, Pre) - 1],
                      a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], words[0 .. \at(a->nwords, Pre) - 1];
         loop variant k; */
     while (st == ZEN_OK && k > order) {
         k--;
-        zen_pfn upper = h + ((uint64_t)1 << k);
-        if (upper < a->start || upper - a->start >= a->nframes || upper == h)
+        /* The upper half: h is aligned to 2^(k+1), so this is h + 2^k. */
+        zen_pfn upper = h ^ ((uint64_t)1 << k);
+        /*@ assert upper == zen_buddy(h, k) && h == zen_buddy(upper, k); */
+        if (upper < a->start || upper - a->start >= a->nframes)
             return ZEN_ERR_CORRUPT;
         st = zen_free_list_add(a, upper, k);
     }
@@ -606,6 +699,9 @@ static void zen_count_alloc(zen_page_allocator *a, unsigned order)
     assigns a->memory[(head - a->start) * ZEN_PAGE_WORDS_PER_FRAME ..
                       (head - a->start + zen_block_size(order)) * ZEN_PAGE_WORDS_PER_FRAME - 1];
     ensures zen_page_valid(a);
+    // Said outright: the direct map shares its memory type with these.
+    ensures a->start == \old(a->start) && a->nframes == \old(a->nframes) &&
+            a->stats.free_frames == \old(a->stats.free_frames);
     ensures \forall integer j; (head - a->start) * ZEN_PAGE_WORDS_PER_FRAME <= j <
       (head - a->start + zen_block_size(order)) * ZEN_PAGE_WORDS_PER_FRAME ==> a->memory[j] == 0;
  */
@@ -626,6 +722,7 @@ static void zen_zero_fill(zen_page_allocator *a, zen_pfn head, unsigned order)
 /* zen_page_alloc once the request is valid and order k >= order has a
  * free block: take the block, mark it allocated, account for it, zero it. */
 /*@ requires zen_page_valid(a) && order <= k <= ZEN_PAGE_MAX_ORDER && \valid(pfn);
+    requires zen_page_canonical(a);
     requires !zen_page_bad_request(a, order, flags);
     requires \separated(pfn, a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1));
     requires a->memory != \null ==>
@@ -635,6 +732,7 @@ static void zen_zero_fill(zen_page_allocator *a, zen_pfn head, unsigned order)
             a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
     ensures zen_page_valid(a);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_page_canonical(a);
     ensures \result == ZEN_OK ==>
       a->start <= *pfn && *pfn - a->start + zen_block_size(order) <= a->nframes &&
       zen_aligned(*pfn, order);
@@ -655,15 +753,14 @@ static void zen_zero_fill(zen_page_allocator *a, zen_pfn head, unsigned order)
 static zen_status zen_alloc_from(zen_page_allocator *a, unsigned k, unsigned order, unsigned flags,
                                  zen_pfn *pfn)
 {
-    zen_pfn head;
-    zen_status st = zen_take_block(a, k, order, &head);
+    zen_status st = zen_take_block(a, k, order, pfn);
     if (st != ZEN_OK)
         return st;
+    zen_pfn head = *pfn;
     if ((flags & ZEN_PAGE_FLAG_ZERO) != 0u)
         zen_zero_fill(a, head, order);
-    zen_frame_set(a, head - a->start, ZEN_FRAME_ALLOCATED, order, ZEN_OWNER_USER, 1);
+    zen_frame_set_used(a, head - a->start, ZEN_FRAME_ALLOCATED, order, ZEN_OWNER_USER, 1);
     zen_count_alloc(a, order);
-    *pfn = head;
     return ZEN_OK;
 }
 
@@ -705,8 +802,9 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
     a->stats.rejected = 0;
     zen_tree_copy(a->tree, tree);
     zen_zero_counts(a->stats.free_blocks);
-    zen_frames_reserve(frames, nframes);
     zen_words_clear(words, nwords);
+    zen_frames_reserve(frames, nframes);
+    /*@ assert zen_page_canonical(a); */
     return ZEN_OK;
 }
 

@@ -178,6 +178,37 @@ typedef struct zen_page_check_report {
     predicate zen_is_state(zen_page_allocator *a, integer pfn, integer s) =
       zen_in_range(a, pfn) && a->frames[pfn - a->start].state == s;
 
+    // Frame-level forms read only the descriptors, so the provers see at
+    // once that writes to counters or bitmaps leave them unchanged.
+    predicate zen_frames_free_head(zen_page_frame *f, integer start, integer n, integer pfn, integer k) =
+      start <= pfn < start + n && f[pfn - start].state == ZEN_FRAME_FREE && f[pfn - start].order == k;
+
+    predicate zen_free_head(zen_page_allocator *a, integer pfn, integer k) =
+      zen_frames_free_head(a->frames, a->start, a->nframes, pfn, k);
+
+    // The XOR buddy of the order-k block at pfn: the other half of the
+    // order-(k+1) block that holds both.
+    logic integer zen_buddy(integer pfn, integer k) = pfn ^ zen_block_size(k);
+
+    // Steps on XOR that the provers take from these; each is proved, the
+    // last ones through the bit-extraction axioms of WP's integer model.
+    lemma zen_xor_involution: \forall integer p, s; ((p ^ s) ^ s) == p;
+    lemma zen_xor_unique: \forall integer p, q, s; (p ^ s) == q ==> p == (q ^ s);
+    lemma zen_buddy_unique: \forall integer p, q, k; zen_buddy(p, k) == q ==> p == zen_buddy(q, k);
+    lemma zen_xor_flips_bit: \forall integer p, k; 0 <= k ==>
+      ((((p ^ (1 << k)) & (1 << k)) != 0) <==> ((p & (1 << k)) == 0));
+    lemma zen_buddy_differs: \forall integer p, k; 0 <= k ==> zen_buddy(p, k) != p;
+
+    // The free frames form the canonical decomposition into maximal blocks:
+    // no free block below the top order has a free buddy of its own order,
+    // so no two free blocks could merge.
+    predicate zen_frames_canonical(zen_page_frame *f, integer start, integer n) =
+      \forall integer p, k; 0 <= k < ZEN_PAGE_MAX_ORDER && zen_frames_free_head(f, start, n, p, k) ==>
+        !zen_frames_free_head(f, start, n, zen_buddy(p, k), k);
+
+    predicate zen_page_canonical(zen_page_allocator *a) =
+      zen_frames_canonical(a->frames, a->start, a->nframes);
+
     predicate zen_page_bad_request(zen_page_allocator *a, integer order, integer flags) =
       order > ZEN_PAGE_MAX_ORDER || flags > ZEN_PAGE_FLAGS_ALL ||
       ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null);
@@ -216,7 +247,7 @@ uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes);
       ensures \result == ZEN_OK || \result == ZEN_ERR_INVAL;
       ensures \result == ZEN_OK ==> zen_page_valid(a) && a->start == start &&
         a->nframes == nframes && a->frames == frames && a->words == words &&
-        a->stats.managed == 0 && a->stats.free_frames == 0 &&
+        a->stats.managed == 0 && a->stats.free_frames == 0 && zen_page_canonical(a) &&
         (\forall integer i; 0 <= i < nframes ==> frames[i].state == ZEN_FRAME_RESERVED);
     complete behaviors;
     disjoint behaviors;
@@ -232,8 +263,10 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
  * frame is already usable (nothing changes then); ZEN_ERR_CORRUPT when the
  * metadata is found inconsistent. O(count). */
 /*@ requires zen_page_valid(a);
+    requires zen_page_canonical(a);
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
     ensures zen_page_valid(a);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_page_canonical(a);
     behavior empty:
       assumes count == 0;
       assigns a->stats.rejected;
@@ -272,9 +305,11 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
     requires \separated(pfn, a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1));
     requires a->memory != \null ==>
                \separated(pfn, a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    requires zen_page_canonical(a);
     assigns *pfn, a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats,
             a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
     ensures zen_page_valid(a);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_page_canonical(a);
     behavior bad_request:
       assumes zen_page_bad_request(a, order, flags);
       assigns a->stats.rejected;
@@ -317,8 +352,10 @@ zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags,
  *   ZEN_ERR_ORDER          the block at pfn has another order
  * O(ZEN_PAGE_MAX_ORDER * levels). */
 /*@ requires zen_page_valid(a);
+    requires zen_page_canonical(a);
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
     ensures zen_page_valid(a);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_page_canonical(a);
     behavior bad_order:
       assumes order > ZEN_PAGE_MAX_ORDER;
       assigns a->stats.rejected;
@@ -371,8 +408,10 @@ zen_status zen_page_free(zen_page_allocator *a, zen_pfn pfn, unsigned order);
  * zen_page_free (no order check), plus ZEN_ERR_OVERFLOW when the count is at
  * UINT32_MAX. O(ZEN_PAGE_MAX_ORDER). */
 /*@ requires zen_page_valid(a);
+    requires zen_page_canonical(a);
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
     ensures zen_page_valid(a);
+    ensures zen_page_canonical(a);
     behavior foreign:
       assumes !zen_in_range(a, pfn);
       assigns a->stats.rejected;
@@ -411,8 +450,10 @@ zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn);
 /* zen_page_free without the order check: drop one reference on the block
  * headed by pfn and free it when none is left. */
 /*@ requires zen_page_valid(a);
+    requires zen_page_canonical(a);
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
     ensures zen_page_valid(a);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_page_canonical(a);
     behavior foreign:
       assumes !zen_in_range(a, pfn);
       assigns a->stats.rejected;
@@ -454,8 +495,10 @@ zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn);
 /* Record who owns the allocated block headed by pfn (enum zen_frame_owner).
  * Errors as for zen_page_get; ZEN_ERR_INVAL for an unknown owner. O(1). */
 /*@ requires zen_page_valid(a);
+    requires zen_page_canonical(a);
     assigns a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats;
     ensures zen_page_valid(a);
+    ensures zen_page_canonical(a);
     behavior bad_owner:
       assumes owner > ZEN_OWNER_LAST;
       assigns a->stats.rejected;
