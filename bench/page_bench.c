@@ -82,7 +82,7 @@ static void instance_open(instance *in, uint64_t nframes)
     in->frames = xcalloc((size_t)nframes, sizeof *in->frames);
     in->words = xcalloc((size_t)in->nwords, sizeof *in->words);
     zen_status st = zen_page_init(&in->a, START_PFN, nframes, in->frames, in->words,
-                                  in->nwords, NULL);
+                                  in->nwords, NULL, NULL);
     if (st != ZEN_OK)
         die("zen_page_init", st);
     st = zen_page_add_range(&in->a, START_PFN, nframes);

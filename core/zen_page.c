@@ -506,6 +506,22 @@ static zen_status zen_unref(zen_page_allocator *a, uint64_t index)
     return ZEN_OK;
 }
 
+/* Record the owner of the block at index. State and order stay, and with
+ * them the free blocks. */
+/*@ requires zen_page_valid(a) && index < a->nframes && zen_page_canonical(a);
+    requires owner <= ZEN_OWNER_LAST;
+    assigns a->frames[index].owner;
+    ensures zen_page_valid(a) && zen_page_canonical(a);
+    ensures a->frames[index].owner == owner;
+ */
+static inline void zen_frame_set_owner(zen_page_allocator *a, uint64_t index, unsigned owner)
+{
+    a->frames[index].owner = (uint8_t)owner;
+    /*@ assert \forall integer i; 0 <= i < a->nframes ==>
+          a->frames[i].state == \at(a->frames[i].state, Pre) &&
+          a->frames[i].order == \at(a->frames[i].order, Pre); */
+}
+
 /* ---- initialisation helpers ---------------------------------------------- */
 
 /*@ requires \valid(dst + (0 .. ZEN_PAGE_MAX_ORDER)) && \valid_read(src + (0 .. ZEN_PAGE_MAX_ORDER));
@@ -777,7 +793,7 @@ uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes)
 
 zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
                          zen_page_frame *frames, uint64_t *words, uint64_t nwords,
-                         uint64_t *memory)
+                         uint64_t *memory, const zen_hooks *hooks)
 {
     zen_bitmap_tree tree[ZEN_PAGE_ORDERS];
     if (a == 0 || frames == 0 || words == 0)
@@ -789,6 +805,10 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
     if (needed == 0u || nwords < needed)
         return ZEN_ERR_INVAL;
 
+    /* The hooks first: the pointer fields below are then the last written. */
+    a->hooks.enter = hooks != 0 ? hooks->enter : 0;
+    a->hooks.leave = hooks != 0 ? hooks->leave : 0;
+    a->hooks.ctx = hooks != 0 ? hooks->ctx : 0;
     a->start = start;
     a->nframes = nframes;
     a->frames = frames;
@@ -810,78 +830,104 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
 
 zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count)
 {
+    zen_status st;
+    zen_hooks_enter(&a->hooks);
     if (count == 0u)
-        return zen_reject(a, ZEN_ERR_INVAL);
-    if (pfn < a->start || pfn - a->start >= a->nframes || count > a->nframes - (pfn - a->start))
-        return zen_reject(a, ZEN_ERR_RANGE);
-    if (!zen_all_reserved(a, pfn, count))
-        return zen_reject(a, ZEN_ERR_BUSY);
-    /* At most nframes <= 2^32 frames are ever free; more is corrupt metadata. */
-    if (a->stats.free_frames > UINT64_MAX - count)
-        return ZEN_ERR_CORRUPT;
-    a->stats.managed += count;
-    return zen_release_range(a, pfn, pfn + count);
+        st = zen_reject(a, ZEN_ERR_INVAL);
+    else if (pfn < a->start || pfn - a->start >= a->nframes ||
+             count > a->nframes - (pfn - a->start))
+        st = zen_reject(a, ZEN_ERR_RANGE);
+    else if (!zen_all_reserved(a, pfn, count))
+        st = zen_reject(a, ZEN_ERR_BUSY);
+    else if (a->stats.free_frames > UINT64_MAX - count)
+        /* At most nframes <= 2^32 frames are ever free; more is corrupt. */
+        st = ZEN_ERR_CORRUPT;
+    else {
+        a->stats.managed += count;
+        st = zen_release_range(a, pfn, pfn + count);
+    }
+    zen_hooks_leave(&a->hooks);
+    return st;
 }
 
 zen_status zen_page_alloc(zen_page_allocator *a, unsigned order, unsigned flags, zen_pfn *pfn)
 {
+    zen_status st;
+    zen_hooks_enter(&a->hooks);
     if (order > ZEN_PAGE_MAX_ORDER || flags > ZEN_PAGE_FLAGS_ALL ||
-        ((flags & ZEN_PAGE_FLAG_ZERO) != 0u && a->memory == 0))
-        return zen_reject(a, ZEN_ERR_INVAL);
-
-    unsigned k = zen_first_order(a, order);
-    if (k > ZEN_PAGE_MAX_ORDER)
-        return zen_count_oom(a);
-
-    return zen_alloc_from(a, k, order, flags, pfn);
+        ((flags & ZEN_PAGE_FLAG_ZERO) != 0u && a->memory == 0)) {
+        st = zen_reject(a, ZEN_ERR_INVAL);
+    } else {
+        unsigned k = zen_first_order(a, order);
+        if (k > ZEN_PAGE_MAX_ORDER)
+            st = zen_count_oom(a);
+        else
+            st = zen_alloc_from(a, k, order, flags, pfn);
+    }
+    zen_hooks_leave(&a->hooks);
+    return st;
 }
 
 zen_status zen_page_free(zen_page_allocator *a, zen_pfn pfn, unsigned order)
 {
     uint64_t index;
+    zen_status st;
+    zen_hooks_enter(&a->hooks);
     if (order > ZEN_PAGE_MAX_ORDER)
-        return zen_reject(a, ZEN_ERR_INVAL);
-    zen_status st = zen_lookup(a, pfn, &index);
-    if (st != ZEN_OK)
-        return zen_reject(a, st);
-    if (a->frames[index].order != order)
-        return zen_reject(a, ZEN_ERR_ORDER);
-    if (a->frames[index].refcount > 1u)
-        return zen_unref(a, index);
-    return zen_release(a, pfn, order);
+        st = zen_reject(a, ZEN_ERR_INVAL);
+    else if ((st = zen_lookup(a, pfn, &index)) != ZEN_OK)
+        st = zen_reject(a, st);
+    else if (a->frames[index].order != order)
+        st = zen_reject(a, ZEN_ERR_ORDER);
+    else if (a->frames[index].refcount > 1u)
+        st = zen_unref(a, index);
+    else
+        st = zen_release(a, pfn, order);
+    zen_hooks_leave(&a->hooks);
+    return st;
 }
 
 zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn)
 {
     uint64_t index;
-    zen_status st = zen_lookup(a, pfn, &index);
-    if (st != ZEN_OK)
-        return zen_reject(a, st);
-    if (a->frames[index].refcount > 1u)
-        return zen_unref(a, index);
-    return zen_release(a, pfn, a->frames[index].order);
+    zen_status st;
+    zen_hooks_enter(&a->hooks);
+    if ((st = zen_lookup(a, pfn, &index)) != ZEN_OK)
+        st = zen_reject(a, st);
+    else if (a->frames[index].refcount > 1u)
+        st = zen_unref(a, index);
+    else
+        st = zen_release(a, pfn, a->frames[index].order);
+    zen_hooks_leave(&a->hooks);
+    return st;
 }
 
 zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn)
 {
     uint64_t index;
-    zen_status st = zen_lookup(a, pfn, &index);
-    if (st != ZEN_OK)
-        return zen_reject(a, st);
-    if (a->frames[index].refcount == UINT32_MAX)
-        return zen_reject(a, ZEN_ERR_OVERFLOW);
-    a->frames[index].refcount++;
-    return ZEN_OK;
+    zen_status st;
+    zen_hooks_enter(&a->hooks);
+    if ((st = zen_lookup(a, pfn, &index)) != ZEN_OK)
+        st = zen_reject(a, st);
+    else if (a->frames[index].refcount == UINT32_MAX)
+        st = zen_reject(a, ZEN_ERR_OVERFLOW);
+    else
+        a->frames[index].refcount++;
+    zen_hooks_leave(&a->hooks);
+    return st;
 }
 
 zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner)
 {
     uint64_t index;
+    zen_status st;
+    zen_hooks_enter(&a->hooks);
     if (owner > ZEN_OWNER_LAST)
-        return zen_reject(a, ZEN_ERR_INVAL);
-    zen_status st = zen_lookup(a, pfn, &index);
-    if (st != ZEN_OK)
-        return zen_reject(a, st);
-    a->frames[index].owner = (uint8_t)owner;
-    return ZEN_OK;
+        st = zen_reject(a, ZEN_ERR_INVAL);
+    else if ((st = zen_lookup(a, pfn, &index)) != ZEN_OK)
+        st = zen_reject(a, st);
+    else
+        zen_frame_set_owner(a, index, owner);
+    zen_hooks_leave(&a->hooks);
+    return st;
 }

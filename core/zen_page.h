@@ -18,6 +18,10 @@
  * After every operation the free frames form the canonical decomposition into
  * maximal free blocks.
  *
+ * Serialisation is the caller's: add_range, alloc, free, get, put and
+ * set_owner call the enter hook given at init once when they begin and the
+ * leave hook once before they return, on every answer (zen_hooks.h).
+ *
  * Metadata lives in caller-provided typed arrays: one zen_page_frame per frame
  * and zen_page_bitmap_words() 64-bit words for the per-order free bitmaps
  * (a summary tree over each bitmap makes "lowest free block" O(levels)).
@@ -35,6 +39,7 @@
 #include <stdint.h>
 #include "zen_status.h"
 #include "zen_bits.h"
+#include "zen_hooks.h"
 
 #ifndef ZEN_PAGE_MAX_ORDER
 #define ZEN_PAGE_MAX_ORDER 10u
@@ -115,6 +120,7 @@ typedef struct zen_page_allocator {
     uint64_t *words;        /* bitmap words */
     uint64_t nwords;
     uint64_t *memory;       /* optional direct map of the frames, for zero-fill */
+    zen_hooks hooks;        /* enter/leave around every changing operation */
     zen_bitmap_tree tree[ZEN_PAGE_ORDERS];
     zen_page_stats stats;
 } zen_page_allocator;
@@ -226,11 +232,14 @@ uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes);
 /* Initialise an allocator over [start, start + nframes). frames must hold
  * nframes descriptors, words at least zen_page_bitmap_words(start, nframes)
  * words; memory, when not NULL, is the direct map of the range (nframes *
- * ZEN_PAGE_SIZE bytes) and enables ZEN_PAGE_FLAG_ZERO. Every frame starts
- * reserved, so no frame can be allocated until zen_page_add_range().
+ * ZEN_PAGE_SIZE bytes) and enables ZEN_PAGE_FLAG_ZERO. hooks, when not NULL,
+ * is copied: its enter/leave functions then run around every operation that
+ * changes the allocator. Every frame starts reserved, so no frame can be
+ * allocated until zen_page_add_range().
  * Returns ZEN_OK, or ZEN_ERR_INVAL for a NULL array, a zero or oversized
  * range, or too few words (nothing is written then). O(nframes + nwords). */
 /*@ requires \valid(a);
+    requires hooks == \null || (\valid_read(hooks) && \separated(hooks, a));
     requires \valid(frames + (0 .. nframes - 1));
     requires \valid(words + (0 .. nwords - 1));
     requires memory == \null || \valid(memory + (0 .. nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
@@ -254,7 +263,7 @@ uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes);
  */
 zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
                          zen_page_frame *frames, uint64_t *words, uint64_t nwords,
-                         uint64_t *memory);
+                         uint64_t *memory, const zen_hooks *hooks);
 
 /* Make the frames [pfn, pfn + count) usable: each must be in the range and
  * still reserved. They join the free blocks, merged with free neighbours into

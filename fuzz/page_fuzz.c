@@ -16,6 +16,10 @@
  * have two levels; big ranges give the order-0 tree a third, so the code that
  * propagates summary bits above level 1 runs too.
  *
+ * Hooks: the core gets enter/leave hooks that fail on nesting; every
+ * operation the harness calls must run exactly one enter and one leave,
+ * whatever it answers, and zen_page_check none.
+ *
  * Memory: every allocated frame gets a pattern derived from (pfn, allocation
  * serial) in its first and last word of the static direct-map buffer; the
  * pattern is checked when the block is released, so overlapping blocks show
@@ -92,6 +96,31 @@ typedef struct live_block {
     uint64_t serial;
 } live_block;
 
+/* What the enter/leave hooks saw. */
+typedef struct hook_count {
+    bool inside;
+    uint64_t enters;
+    uint64_t leaves;
+} hook_count;
+
+static void hook_enter(void *ctx)
+{
+    hook_count *h = ctx;
+    if (h->inside)
+        FAIL("enter hook called inside an operation");
+    h->inside = true;
+    h->enters++;
+}
+
+static void hook_leave(void *ctx)
+{
+    hook_count *h = ctx;
+    if (!h->inside)
+        FAIL("leave hook called outside an operation");
+    h->inside = false;
+    h->leaves++;
+}
+
 typedef struct world {
     zen_page_allocator core;
     zen_page_frame *frames;
@@ -104,6 +133,8 @@ typedef struct world {
     zen_pfn dead[DEAD_RING]; /* recently released heads, for double frees */
     uint32_t ndead;
     uint64_t serial;
+    hook_count hooks;
+    uint64_t changing_calls; /* operations that must run the hooks */
 } world;
 
 static uint64_t pattern(zen_pfn pfn, uint64_t serial)
@@ -222,6 +253,11 @@ static void compare_all(world *w, bool full)
     if (zen_page_check(&w->core, &report) != ZEN_OK)
         FAIL("zen_page_check: invariant %u at pfn %llu", report.invariant,
              (unsigned long long)report.pfn);
+    if (w->hooks.inside || w->hooks.enters != w->changing_calls ||
+        w->hooks.leaves != w->changing_calls)
+        FAIL("hooks: %llu enters, %llu leaves for %llu operations",
+             (unsigned long long)w->hooks.enters, (unsigned long long)w->hooks.leaves,
+             (unsigned long long)w->changing_calls);
 }
 
 /* ---- operations --------------------------------------------------------------- */
@@ -229,6 +265,7 @@ static void compare_all(world *w, bool full)
 static bool do_alloc(world *w, unsigned order, unsigned flags)
 {
     zen_pfn pc = 0, ps = 0;
+    w->changing_calls++;
     zen_status sc = zen_page_alloc(&w->core, order, flags, &pc);
     zen_status ss = page_spec_alloc(&w->spec, order, flags, &ps);
     if (sc != ss)
@@ -268,6 +305,7 @@ static void after_drop(world *w, zen_pfn pfn)
 
 static zen_status do_free(world *w, zen_pfn pfn, unsigned order)
 {
+    w->changing_calls++;
     zen_status sc = zen_page_free(&w->core, pfn, order);
     zen_status ss = page_spec_free(&w->spec, pfn, order);
     same_status("free", pfn, sc, ss);
@@ -278,6 +316,7 @@ static zen_status do_free(world *w, zen_pfn pfn, unsigned order)
 
 static zen_status do_put(world *w, zen_pfn pfn)
 {
+    w->changing_calls++;
     zen_status sc = zen_page_put(&w->core, pfn);
     zen_status ss = page_spec_put(&w->spec, pfn);
     same_status("put", pfn, sc, ss);
@@ -288,17 +327,20 @@ static zen_status do_put(world *w, zen_pfn pfn)
 
 static void do_get(world *w, zen_pfn pfn)
 {
+    w->changing_calls++;
     same_status("get", pfn, zen_page_get(&w->core, pfn), page_spec_get(&w->spec, pfn));
 }
 
 static void do_set_owner(world *w, zen_pfn pfn, unsigned owner)
 {
+    w->changing_calls++;
     same_status("set_owner", pfn, zen_page_set_owner(&w->core, pfn, owner),
                 page_spec_set_owner(&w->spec, pfn, owner));
 }
 
 static void do_add_range(world *w, zen_pfn pfn, uint64_t count)
 {
+    w->changing_calls++;
     same_status("add_range", pfn, zen_page_add_range(&w->core, pfn, count),
                 page_spec_add_range(&w->spec, pfn, count));
 }
@@ -506,7 +548,7 @@ static void try_bad_init(reader *r)
     if (zen_page_bitmap_words(start, nframes) != 0)
         FAIL("bitmap_words(%llu, %llu) != 0 for a bad range", (unsigned long long)start,
              (unsigned long long)nframes);
-    zen_status sc = zen_page_init(&a, start, nframes, frame1, word1, 1, NULL);
+    zen_status sc = zen_page_init(&a, start, nframes, frame1, word1, 1, NULL, NULL);
     zen_status ss = page_spec_init(&s, start, nframes, false);
     same_status("init", start, sc, ss);
     if (sc != ZEN_ERR_INVAL)
@@ -554,13 +596,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     w.words = malloc((size_t)nwords * sizeof *w.words);
     if (w.frames == NULL || w.words == NULL)
         abort();
+    w.hooks = (hook_count){ false, 0, 0 };
+    w.changing_calls = 0;
+    const zen_hooks hooks = { hook_enter, hook_leave, &w.hooks };
     /* Too few words: refused, nothing written. */
     if (zen_page_init(&w.core, start, nframes, w.frames, w.words, nwords - 1u,
-                      w.has_memory ? memory : NULL) != ZEN_ERR_INVAL)
+                      w.has_memory ? memory : NULL, &hooks) != ZEN_ERR_INVAL)
         FAIL("init with nwords - 1 words accepted");
     same_status("init", start,
                 zen_page_init(&w.core, start, nframes, w.frames, w.words, nwords,
-                              w.has_memory ? memory : NULL),
+                              w.has_memory ? memory : NULL, &hooks),
                 page_spec_init(&w.spec, start, nframes, w.has_memory));
     if (w.core.start != start)
         FAIL("init failed on a good range");

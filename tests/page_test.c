@@ -144,7 +144,8 @@ static void fx_open(fx *f, zen_pfn start, uint64_t n, int with_memory)
     f->words = xcalloc((size_t)f->nwords, sizeof *f->words);
     if (with_memory)
         f->memory = xcalloc((size_t)(n * ZEN_PAGE_WORDS_PER_FRAME), sizeof(uint64_t));
-    CHECK_ST(zen_page_init(&f->a, start, n, f->frames, f->words, f->nwords, f->memory), ZEN_OK);
+    CHECK_ST(zen_page_init(&f->a, start, n, f->frames, f->words, f->nwords, f->memory, NULL),
+             ZEN_OK);
 }
 
 static void fx_close(fx *f)
@@ -709,7 +710,7 @@ static void test_init(void)
     memcpy(words0, words, sizeof words);
 #define INIT_BAD(st_, n_, fr_, w_, nw_)                                                   \
     do {                                                                                  \
-        CHECK_ST(zen_page_init(&a, (st_), (n_), (fr_), (w_), (nw_), NULL), ZEN_ERR_INVAL); \
+        CHECK_ST(zen_page_init(&a, (st_), (n_), (fr_), (w_), (nw_), NULL, NULL), ZEN_ERR_INVAL); \
         CHECK(memcmp(&a, &a0, sizeof a) == 0);                                            \
         CHECK(memcmp(frames, frames0, sizeof frames) == 0);                               \
         CHECK(memcmp(words, words0, sizeof words) == 0);                                  \
@@ -729,10 +730,10 @@ static void test_init(void)
     /* Exactly enough words, at the very top of the pfn space. */
     uint64_t need_top = zen_page_bitmap_words(ZEN_PFN_LIMIT - 5u, 5);
     CHECK(need_top > 0u && need_top <= 64u);
-    CHECK_ST(zen_page_init(&a, ZEN_PFN_LIMIT - 5u, 5, frames, words, need_top, NULL), ZEN_OK);
+    CHECK_ST(zen_page_init(&a, ZEN_PFN_LIMIT - 5u, 5, frames, words, need_top, NULL, NULL), ZEN_OK);
 
     /* A good init: every frame reserved, counters zero, nothing to hand out. */
-    CHECK_ST(zen_page_init(&a, start, n, frames, words, need, NULL), ZEN_OK);
+    CHECK_ST(zen_page_init(&a, start, n, frames, words, need, NULL, NULL), ZEN_OK);
     CHECK_EQ(a.start, start);
     CHECK_EQ(a.nframes, n);
     CHECK(a.frames == frames && a.words == words && a.memory == NULL);
@@ -1390,6 +1391,99 @@ static void test_set_owner(void)
     fx_close(&f);
 }
 
+/* What the hooks saw: how often each ran, whether they nest, and the
+ * free-frame count at each, to show they run before and after the change. */
+typedef struct hook_log {
+    zen_page_allocator *a;
+    int inside;
+    unsigned enters, leaves, nested;
+    uint64_t free_at_enter, free_at_leave;
+} hook_log;
+
+static void log_hook(hook_log *h, int entering)
+{
+    if (h->inside == entering)
+        h->nested++;
+    h->inside = entering;
+    if (entering) {
+        h->enters++;
+        h->free_at_enter = h->a->stats.free_frames;
+    } else {
+        h->leaves++;
+        h->free_at_leave = h->a->stats.free_frames;
+    }
+}
+
+static void log_enter(void *ctx) { log_hook(ctx, 1); }
+static void log_leave(void *ctx) { log_hook(ctx, 0); }
+
+/* One enter and one leave per call of a changing operation, whatever it
+ * answers; none for init, check and the size query. */
+#define EXPECT_HOOKED(h_, call_, want_)                                                  \
+    do {                                                                                 \
+        unsigned e_ = (h_)->enters, l_ = (h_)->leaves;                                   \
+        CHECK_ST((call_), (want_));                                                      \
+        CHECK_EQ((h_)->enters, e_ + 1u);                                                 \
+        CHECK_EQ((h_)->leaves, l_ + 1u);                                                 \
+        CHECK_EQ((h_)->nested, 0u);                                                      \
+    } while (0)
+
+static void test_hooks(void)
+{
+    ctx("%s", "hooks", 0, 0);
+    zen_page_allocator a;
+    zen_page_frame frames[64];
+    uint64_t words[64];
+    uint64_t need = zen_page_bitmap_words(64, 64);
+    CHECK(need != 0u && need <= 64u);
+    hook_log h = { .a = &a };
+    const zen_hooks hooks = { log_enter, log_leave, &h };
+    CHECK_ST(zen_page_init(&a, 64, 64, frames, words, need, NULL, &hooks), ZEN_OK);
+    CHECK_EQ(h.enters, 0u);
+
+    EXPECT_HOOKED(&h, zen_page_add_range(&a, 64, 0), ZEN_ERR_INVAL);
+    EXPECT_HOOKED(&h, zen_page_add_range(&a, 64, 64), ZEN_OK);
+    CHECK_EQ(h.free_at_enter, 0u);
+    CHECK_EQ(h.free_at_leave, 64u);
+    EXPECT_HOOKED(&h, zen_page_add_range(&a, 64, 1), ZEN_ERR_BUSY);
+
+    zen_pfn p = 0;
+    EXPECT_HOOKED(&h, zen_page_alloc(&a, 2, 0, &p), ZEN_OK);
+    CHECK_EQ(p, 64u);
+    CHECK_EQ(h.free_at_enter, 64u);
+    CHECK_EQ(h.free_at_leave, 60u);
+    EXPECT_HOOKED(&h, zen_page_alloc(&a, 7, 0, &p), ZEN_ERR_NOMEM);
+    EXPECT_HOOKED(&h, zen_page_alloc(&a, 0, ZEN_PAGE_FLAG_ZERO, &p), ZEN_ERR_INVAL);
+    EXPECT_HOOKED(&h, zen_page_get(&a, 64), ZEN_OK);
+    EXPECT_HOOKED(&h, zen_page_get(&a, 65), ZEN_ERR_NOT_HEAD);
+    EXPECT_HOOKED(&h, zen_page_set_owner(&a, 64, ZEN_OWNER_SLAB), ZEN_OK);
+    EXPECT_HOOKED(&h, zen_page_set_owner(&a, 64, ZEN_OWNER_LAST + 1u), ZEN_ERR_INVAL);
+    EXPECT_HOOKED(&h, zen_page_put(&a, 64), ZEN_OK);
+    EXPECT_HOOKED(&h, zen_page_put(&a, 1), ZEN_ERR_RANGE);
+    EXPECT_HOOKED(&h, zen_page_free(&a, 64, 1), ZEN_ERR_ORDER);
+    EXPECT_HOOKED(&h, zen_page_free(&a, 64, 2), ZEN_OK);
+    CHECK_EQ(h.free_at_enter, 60u);
+    CHECK_EQ(h.free_at_leave, 64u);
+    EXPECT_HOOKED(&h, zen_page_free(&a, 64, 2), ZEN_ERR_NOT_ALLOCATED);
+
+    unsigned before = h.enters;
+    zen_page_check_report report;
+    CHECK_ST(zen_page_check(&a, &report), ZEN_OK);
+    CHECK_EQ(zen_page_bitmap_words(64, 64), need);
+    CHECK_EQ(h.enters, before);
+    CHECK_EQ(h.leaves, before);
+
+    /* Only an enter hook: it runs, the missing leave is skipped. */
+    hook_log only = { .a = &a };
+    const zen_hooks enter_only = { log_enter, NULL, &only };
+    CHECK_ST(zen_page_init(&a, 64, 64, frames, words, need, NULL, &enter_only), ZEN_OK);
+    CHECK_ST(zen_page_add_range(&a, 64, 64), ZEN_OK);
+    CHECK_ST(zen_page_alloc(&a, 0, 0, &p), ZEN_OK);
+    CHECK_EQ(only.enters, 2u);
+    CHECK_EQ(only.leaves, 0u);
+    CHECK_EQ(h.enters, before);
+}
+
 /* ========================================================================== */
 /* 6. zero-fill, NOMEM, flags, peak, free_blocks                              */
 /* ========================================================================== */
@@ -1893,6 +1987,7 @@ int main(void)
     test_free_errors();
     test_refcounts();
     test_set_owner();
+    test_hooks();
     test_zero_fill();
     test_nomem_peak_counts();
     test_check_detects();
