@@ -254,10 +254,13 @@ uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes);
     behavior ok_or_short:
       assumes 0 < nframes <= ZEN_PAGE_MAX_FRAMES && start + nframes <= ZEN_PFN_LIMIT;
       ensures \result == ZEN_OK || \result == ZEN_ERR_INVAL;
-      ensures \result == ZEN_OK ==> zen_page_valid(a) && a->start == start &&
-        a->nframes == nframes && a->frames == frames && a->words == words &&
-        a->stats.managed == 0 && a->stats.free_frames == 0 && zen_page_canonical(a) &&
-        (\forall integer i; 0 <= i < nframes ==> frames[i].state == ZEN_FRAME_RESERVED);
+      ensures \result == ZEN_OK ==> zen_page_valid(a);
+      ensures \result == ZEN_OK ==> a->start == start && a->nframes == nframes &&
+        a->frames == frames && a->words == words &&
+        a->stats.managed == 0 && a->stats.free_frames == 0;
+      ensures \result == ZEN_OK ==> zen_page_canonical(a);
+      ensures \result == ZEN_OK ==>
+        \forall integer i; 0 <= i < nframes ==> frames[i].state == ZEN_FRAME_RESERVED;
     complete behaviors;
     disjoint behaviors;
  */
