@@ -316,7 +316,7 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
     while (k < ZEN_PAGE_MAX_ORDER) {
         zen_pfn buddy = head ^ ((uint64_t)1 << k);
         /*@ assert buddy == zen_buddy(head, k); */
-        if (buddy < a->start || buddy - a->start >= a->nframes)
+        if (!zen_pfn_inside(a, buddy))
             break;
         const zen_page_frame *b = &a->frames[buddy - a->start];
         if (b->state != ZEN_FRAME_FREE || b->order != k)
@@ -434,7 +434,7 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
  */
 static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t *index)
 {
-    if (pfn < a->start || pfn - a->start >= a->nframes)
+    if (!zen_pfn_inside(a, pfn))
         return ZEN_ERR_RANGE;
     switch (a->frames[pfn - a->start].state) {
     case ZEN_FRAME_ALLOCATED:
@@ -456,7 +456,7 @@ static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t 
         loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = 1; k <= ZEN_PAGE_MAX_ORDER; k++) {
         zen_pfn h = (pfn >> k) << k;
-        if (h < a->start || h - a->start >= a->nframes)
+        if (!zen_pfn_inside(a, h))
             break;
         unsigned s = a->frames[h - a->start].state;
         if (s == ZEN_FRAME_ALLOCATED)
@@ -681,7 +681,7 @@ static zen_status zen_take_block(zen_page_allocator *a, unsigned k, unsigned ord
         /* The upper half: h is aligned to 2^(k+1), so this is h + 2^k. */
         zen_pfn upper = h ^ ((uint64_t)1 << k);
         /*@ assert upper == zen_buddy(h, k) && h == zen_buddy(upper, k); */
-        if (upper < a->start || upper - a->start >= a->nframes)
+        if (!zen_pfn_inside(a, upper))
             return ZEN_ERR_CORRUPT;
         st = zen_free_list_add(a, upper, k);
     }
@@ -834,8 +834,7 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
     zen_hooks_enter(&a->hooks);
     if (count == 0u)
         st = zen_reject(a, ZEN_ERR_INVAL);
-    else if (pfn < a->start || pfn - a->start >= a->nframes ||
-             count > a->nframes - (pfn - a->start))
+    else if (!zen_pfn_inside(a, pfn) || count > a->nframes - (pfn - a->start))
         st = zen_reject(a, ZEN_ERR_RANGE);
     else if (!zen_all_reserved(a, pfn, count))
         st = zen_reject(a, ZEN_ERR_BUSY);

@@ -14,6 +14,16 @@ static inline uint64_t zen_block_index(const zen_page_allocator *a, zen_pfn pfn,
     return (pfn >> k) - (a->start >> k);
 }
 
+/* True when pfn lies inside the managed range. */
+/*@ requires \valid_read(a);
+    assigns \nothing;
+    ensures \result != 0 <==> zen_in_range(a, pfn);
+ */
+static inline int zen_pfn_inside(const zen_page_allocator *a, zen_pfn pfn)
+{
+    return pfn >= a->start && pfn - a->start < a->nframes;
+}
+
 /* True when the block of 2^k frames at head lies inside the managed range. */
 /*@ requires \valid_read(a) && k <= ZEN_PAGE_MAX_ORDER;
     assigns \nothing;
