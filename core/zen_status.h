@@ -18,7 +18,9 @@ typedef enum zen_status {
     ZEN_ERR_ORDER = 7,         /* order does not match the live block */
     ZEN_ERR_OVERFLOW = 8,      /* a count or an address computation would overflow */
     ZEN_ERR_BUSY = 9,          /* the resource is already in use */
-    ZEN_ERR_CORRUPT = 10       /* the consistency checker found a broken invariant */
+    ZEN_ERR_CORRUPT = 10,      /* the consistency checker found a broken invariant */
+    ZEN_ERR_CAPACITY = 11,     /* more entries than the caller's buffer holds */
+    ZEN_ERR_NO_USABLE = 12     /* a memory map without a single usable frame */
 } zen_status;
 
 #endif

@@ -1,0 +1,252 @@
+/* Zen zone allocator: building the zones and allocating from them. See
+ * zen_zone.h for the contract. */
+#include "zen_zone_internal.h"
+#include "zen_page_internal.h"
+
+/* ---- building -------------------------------------------------------------- */
+
+/* Default watermarks of a zone with `managed` usable frames. */
+/*@ requires \valid(zone);
+    assigns zone->min, zone->low, zone->high;
+    ensures zone->min <= zone->low <= zone->high <= managed;
+ */
+static void zen_zone_default_watermarks(zen_zone *zone, uint64_t managed)
+{
+    uint64_t min = managed / 128u;
+    zone->min = min;
+    zone->low = min + min / 4u;
+    zone->high = min + min / 2u;
+}
+
+zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t count, uint64_t capacity,
+                         zen_page_frame *frames, uint64_t nframes, uint64_t *words, uint64_t nwords,
+                         const zen_hooks *hooks)
+{
+    zen_zone_layout plan;
+    zen_status st = zen_zone_plan(map, count, capacity, &plan);
+    if (st != ZEN_OK)
+        return st;
+    if (plan.frames_needed > nframes || plan.words_needed > nwords)
+        return ZEN_ERR_NOMEM;
+
+    s->frames = frames;
+    s->nframes = nframes;
+    s->words = words;
+    s->nwords = nwords;
+    s->hooks.enter = hooks != 0 ? hooks->enter : 0;
+    s->hooks.leave = hooks != 0 ? hooks->leave : 0;
+    s->hooks.ctx = hooks != 0 ? hooks->ctx : 0;
+    s->stats.rejected = 0;
+    s->stats.oom_count = 0;
+    s->stats.fallbacks = 0;
+    s->stats.atomic_reserve = 0;
+
+    uint64_t frame_off = 0;
+    uint64_t word_off = 0;
+    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
+        zen_zone *zone = &s->zone[z];
+        zone->present = plan.nframes[z] != 0u;
+        zone->frame_off = frame_off;
+        zone->word_off = word_off;
+        zone->min = 0;
+        zone->low = 0;
+        zone->high = 0;
+        if (zone->present) {
+            st = zen_page_init(&zone->pages, plan.start[z], plan.nframes[z], frames + frame_off,
+                               words + word_off, plan.nwords[z], 0, 0);
+            if (st != ZEN_OK)
+                return ZEN_ERR_CORRUPT;
+        }
+        frame_off += plan.nframes[z];
+        word_off += plan.nwords[z];
+    }
+
+    /* Second sweep: hand each usable run to the zone that holds it. */
+    zen_pfn pos = 0;
+    while (pos < ZEN_PFN_LIMIT) {
+        zen_pfn end;
+        if (zen_map_run(map, count, pos, &end)) {
+            st = zen_page_add_range(&s->zone[zen_zone_index(pos)].pages, pos, end - pos);
+            if (st != ZEN_OK)
+                return ZEN_ERR_CORRUPT;
+        }
+        pos = end;
+    }
+
+    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
+        if (s->zone[z].present)
+            zen_zone_default_watermarks(&s->zone[z], s->zone[z].pages.stats.managed);
+    }
+    return ZEN_OK;
+}
+
+zen_status zen_zone_attach_memory(zen_zone_set *s, unsigned z, uint64_t *memory)
+{
+    zen_status st = ZEN_OK;
+    zen_hooks_enter(&s->hooks);
+    if (z >= ZEN_ZONE_COUNT || !s->zone[z].present || memory == 0) {
+        s->stats.rejected++;
+        st = ZEN_ERR_INVAL;
+    } else {
+        s->zone[z].pages.memory = memory;
+    }
+    zen_hooks_leave(&s->hooks);
+    return st;
+}
+
+zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, uint64_t low,
+                                   uint64_t high)
+{
+    zen_status st = ZEN_OK;
+    zen_hooks_enter(&s->hooks);
+    if (z >= ZEN_ZONE_COUNT || !s->zone[z].present || min > low || low > high ||
+        high > s->zone[z].pages.stats.managed) {
+        s->stats.rejected++;
+        st = ZEN_ERR_INVAL;
+    } else {
+        s->zone[z].min = min;
+        s->zone[z].low = low;
+        s->zone[z].high = high;
+    }
+    zen_hooks_leave(&s->hooks);
+    return st;
+}
+
+/* ---- allocation ------------------------------------------------------------ */
+
+/* Whether zone z can serve the request (zen_zone_can_serve). */
+static int zen_zone_serves(const zen_zone_set *s, unsigned z, unsigned order, unsigned flags)
+{
+    const zen_zone *zone = &s->zone[z];
+    if (!zone->present)
+        return 0;
+    if ((flags & ZEN_ZONE_ATOMIC) == 0u) {
+        uint64_t free_frames = zone->pages.stats.free_frames;
+        if (free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order))
+            return 0;
+    }
+    for (unsigned k = order; k <= ZEN_PAGE_MAX_ORDER; k++) {
+        if (zone->pages.stats.free_blocks[k] != 0u)
+            return 1;
+    }
+    return 0;
+}
+
+/* The highest zone <= max_zone that can serve the request, in *z. */
+static zen_status zen_zone_pick(const zen_zone_set *s, unsigned max_zone, unsigned order,
+                                unsigned flags, unsigned *z)
+{
+    unsigned y = max_zone;
+    for (;;) {
+        if (zen_zone_serves(s, y, order, flags)) {
+            *z = y;
+            return ZEN_OK;
+        }
+        if (y == 0u)
+            return ZEN_ERR_NOMEM;
+        y--;
+    }
+}
+
+/* Whether every present zone <= max_zone has a direct map (for ZERO). */
+static int zen_zone_direct_maps(const zen_zone_set *s, unsigned max_zone)
+{
+    for (unsigned z = 0; z <= max_zone; z++) {
+        if (s->zone[z].present && s->zone[z].pages.memory == 0)
+            return 0;
+    }
+    return 1;
+}
+
+zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, unsigned flags,
+                          zen_pfn *pfn)
+{
+    zen_status st;
+    unsigned z = 0;
+    zen_hooks_enter(&s->hooks);
+    if (max_zone > ZEN_ZONE_NORMAL || order > ZEN_PAGE_MAX_ORDER || flags > ZEN_ZONE_FLAGS_ALL ||
+        ((flags & ZEN_ZONE_ZERO) != 0u && !zen_zone_direct_maps(s, max_zone))) {
+        s->stats.rejected++;
+        st = ZEN_ERR_INVAL;
+    } else if (zen_zone_pick(s, max_zone, order, flags, &z) != ZEN_OK) {
+        s->stats.oom_count++;
+        st = ZEN_ERR_NOMEM;
+    } else {
+        unsigned page_flags = (flags & ZEN_ZONE_ZERO) != 0u ? ZEN_PAGE_FLAG_ZERO : 0u;
+        st = zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn);
+        if (st == ZEN_OK) {
+            if (z < max_zone)
+                s->stats.fallbacks++;
+            if (s->zone[z].pages.stats.free_frames < s->zone[z].min)
+                s->stats.atomic_reserve++;
+        } else {
+            st = ZEN_ERR_CORRUPT;
+        }
+    }
+    zen_hooks_leave(&s->hooks);
+    return st;
+}
+
+/* The zone that holds pfn, if any: only the zone of pfn's address can. */
+static int zen_zone_find(const zen_zone_set *s, zen_pfn pfn, unsigned *z)
+{
+    unsigned y = zen_zone_index(pfn);
+    *z = y;
+    return s->zone[y].present && zen_pfn_inside(&s->zone[y].pages, pfn);
+}
+
+zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
+{
+    zen_status st;
+    unsigned z = 0;
+    zen_hooks_enter(&s->hooks);
+    if (order > ZEN_PAGE_MAX_ORDER) {
+        s->stats.rejected++;
+        st = ZEN_ERR_INVAL;
+    } else if (!zen_zone_find(s, pfn, &z)) {
+        s->stats.rejected++;
+        st = ZEN_ERR_RANGE;
+    } else {
+        st = zen_page_free(&s->zone[z].pages, pfn, order);
+    }
+    zen_hooks_leave(&s->hooks);
+    return st;
+}
+
+/* ---- queries ----------------------------------------------------------------- */
+
+zen_status zen_zone_watermark(const zen_zone_set *s, unsigned z, unsigned *level)
+{
+    if (z >= ZEN_ZONE_COUNT || !s->zone[z].present)
+        return ZEN_ERR_INVAL;
+    const zen_zone *zone = &s->zone[z];
+    uint64_t f = zone->pages.stats.free_frames;
+    if (f < zone->min)
+        *level = ZEN_LEVEL_BELOW_MIN;
+    else if (f < zone->low)
+        *level = ZEN_LEVEL_BELOW_LOW;
+    else if (f < zone->high)
+        *level = ZEN_LEVEL_BELOW_HIGH;
+    else
+        *level = ZEN_LEVEL_HIGH;
+    return ZEN_OK;
+}
+
+zen_status zen_zone_stats(const zen_zone_set *s, unsigned z, zen_zone_info *info)
+{
+    if (z >= ZEN_ZONE_COUNT)
+        return ZEN_ERR_INVAL;
+    const zen_zone *zone = &s->zone[z];
+    int present = zone->present != 0u;
+    info->present = zone->present;
+    info->start = present ? zone->pages.start : 0u;
+    info->nframes = present ? zone->pages.nframes : 0u;
+    info->managed = present ? zone->pages.stats.managed : 0u;
+    info->free_frames = present ? zone->pages.stats.free_frames : 0u;
+    info->min = zone->min;
+    info->low = zone->low;
+    info->high = zone->high;
+    for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++)
+        info->free_blocks[k] = present ? zone->pages.stats.free_blocks[k] : 0u;
+    return ZEN_OK;
+}
