@@ -9,6 +9,15 @@
 
     predicate zen_page_canonical_except(zen_page_allocator *a, integer head) =
       zen_frames_canonical_except(a->frames, a->start, a->nframes, head);
+
+    // Between L1 and L2 no frame became or stopped being reserved.
+    predicate zen_frames_same_reserved{L1, L2}(zen_page_frame *f, integer n) =
+      \forall integer i; 0 <= i < n ==>
+        (\at(f[i].state, L1) == ZEN_FRAME_RESERVED <==> \at(f[i].state, L2) == ZEN_FRAME_RESERVED);
+
+    lemma zen_frames_same_reserved_trans{L1, L2, L3}: \forall zen_page_frame *f, integer n;
+      zen_frames_same_reserved{L1, L2}(f, n) ==> zen_frames_same_reserved{L2, L3}(f, n) ==>
+      zen_frames_same_reserved{L1, L3}(f, n);
  */
 
 /* ---- summary tree over one order's free bitmap --------------------------- */
@@ -210,6 +219,8 @@ static zen_status zen_tree_first(const zen_page_allocator *a, unsigned k, uint64
     ensures zen_page_valid(a);
     ensures zen_page_canonical(a);
     ensures zen_free_head(a, head, k);
+    ensures \old(a->frames[head - a->start].state) != ZEN_FRAME_RESERVED ==>
+            zen_frames_same_reserved{Pre, Post}(a->frames, a->nframes);
  */
 static inline void zen_mark_free(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
@@ -227,6 +238,8 @@ static inline void zen_mark_free(zen_page_allocator *a, zen_pfn head, unsigned k
     ensures a->frames[head - a->start].state == ZEN_FRAME_FREE &&
             a->frames[head - a->start].order == k;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \old(a->frames[head - a->start].state) != ZEN_FRAME_RESERVED ==>
+            zen_frames_same_reserved{Pre, Post}(a->frames, a->nframes);
  */
 static zen_status zen_free_list_add(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
@@ -251,11 +264,15 @@ static zen_status zen_free_list_remove(zen_page_allocator *a, zen_pfn head, unsi
  * tail. Returns the lower half, the head of the merged block. */
 /*@ requires zen_page_valid(a) && zen_in_range(a, head) && zen_in_range(a, buddy) && buddy != head;
     requires zen_page_canonical_except(a, head);
+    requires a->frames[head - a->start].state != ZEN_FRAME_RESERVED;
+    requires a->frames[buddy - a->start].state != ZEN_FRAME_RESERVED;
     assigns a->frames[(head > buddy ? head : buddy) - a->start];
     ensures zen_page_valid(a);
     ensures \result == (head < buddy ? head : buddy);
     ensures a->frames[(head > buddy ? head : buddy) - a->start].state == ZEN_FRAME_TAIL;
     ensures zen_page_canonical_except(a, \result);
+    ensures a->frames[\result - a->start].state == \old(a->frames[\result - a->start].state);
+    ensures zen_frames_same_reserved{Pre, Post}(a->frames, a->nframes);
  */
 static inline zen_pfn zen_merge_halves(zen_page_allocator *a, zen_pfn head, zen_pfn buddy)
 {
@@ -285,6 +302,7 @@ static inline void zen_count_free(zen_page_allocator *a, uint64_t size)
  * old head ends up free (it heads the merged block) or a tail. */
 /*@ requires zen_page_valid(a) && k <= ZEN_PAGE_MAX_ORDER && zen_in_range(a, head);
     requires zen_page_canonical(a);
+    requires a->frames[head - a->start].state != ZEN_FRAME_RESERVED;
     assigns a->frames[0 .. a->nframes - 1], a->stats.free_frames,
             a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER], a->words[0 .. a->nwords - 1];
     ensures zen_page_valid(a);
@@ -294,6 +312,7 @@ static inline void zen_count_free(zen_page_allocator *a, uint64_t size)
     ensures \result == ZEN_OK ==> a->frames[head - a->start].state == ZEN_FRAME_FREE ||
                                   a->frames[head - a->start].state == ZEN_FRAME_TAIL;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures zen_frames_same_reserved{Pre, Post}(a->frames, a->nframes);
  */
 static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
 {
@@ -309,6 +328,8 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
         loop invariant a->stats.free_frames == \at(a->stats.free_frames, Pre);
         loop invariant head == freed || a->frames[freed - a->start].state == ZEN_FRAME_TAIL;
         loop invariant zen_page_canonical_except(a, head);
+        loop invariant a->frames[head - a->start].state != ZEN_FRAME_RESERVED;
+        loop invariant zen_frames_same_reserved{Pre, Here}(frames, \at(a->nframes, Pre));
         loop assigns k, head, frames[0 .. \at(a->nframes, Pre) - 1],
                      a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
                      words[0 .. \at(a->nwords, Pre) - 1];
@@ -328,7 +349,9 @@ static zen_status zen_release(zen_page_allocator *a, zen_pfn head, unsigned k)
         k++;
     }
     /*@ assert k < ZEN_PAGE_MAX_ORDER ==> !zen_free_head(a, zen_buddy(head, k), k); */
+    /*@ assert zen_frames_same_reserved{Pre, Here}(a->frames, a->nframes); */
     zen_status st = zen_free_list_add(a, head, k);
+    /*@ assert zen_frames_same_reserved{Pre, Here}(a->frames, a->nframes); */
     zen_count_free(a, size);
     return st;
 }
@@ -355,7 +378,8 @@ static int zen_all_reserved(const zen_page_allocator *a, zen_pfn pfn, uint64_t c
 }
 
 /* Free the frames [pfn, end) as the largest aligned blocks that fit; each
- * merges with what is already free around it. */
+ * merges with what is already free around it. A block's frames, head
+ * included, stop being reserved before zen_release sees it. */
 /*@ requires zen_page_valid(a) && zen_in_range(a, pfn) && pfn < end <= a->start + a->nframes;
     requires zen_page_canonical(a);
     requires a->stats.free_frames + (end - pfn) <= UINT64_MAX;
@@ -366,6 +390,9 @@ static int zen_all_reserved(const zen_page_allocator *a, zen_pfn pfn, uint64_t c
     ensures \result == ZEN_OK ==> zen_page_canonical(a);
     ensures \result == ZEN_OK ==>
       a->stats.free_frames == \old(a->stats.free_frames) + (end - pfn);
+    ensures \result == ZEN_OK ==> \forall integer i; 0 <= i < a->nframes ==>
+      (a->frames[i].state == ZEN_FRAME_RESERVED <==>
+        (\old(a->frames[i].state) == ZEN_FRAME_RESERVED && !(pfn <= a->start + i < end)));
  */
 static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn end)
 {
@@ -376,6 +403,9 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
         loop invariant zen_page_valid(a) && a->frames == frames && a->words == words;
         loop invariant a->stats.free_frames == \at(a->stats.free_frames, Pre) + (p - pfn);
         loop invariant zen_page_canonical(a);
+        loop invariant \forall integer i; 0 <= i < a->nframes ==>
+          (a->frames[i].state == ZEN_FRAME_RESERVED <==>
+            (\at(a->frames[i].state, Pre) == ZEN_FRAME_RESERVED && !(pfn <= a->start + i < p)));
         loop assigns p, frames[0 .. \at(a->nframes, Pre) - 1], words[0 .. \at(a->nwords, Pre) - 1],
                      a->stats.free_frames, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
         loop variant end - p; */
@@ -391,13 +421,18 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
             k++;
             size *= 2u;
         }
-        /*@ loop invariant 1 <= j <= size;
+        /*@ loop invariant 0 <= j <= size;
             loop invariant zen_page_valid(a) && a->frames == frames;
             loop invariant zen_page_canonical(a);
-            loop assigns j, frames[p - a->start + 1 .. p - a->start + size - 1];
+            loop invariant \forall integer i; p - a->start <= i < p - a->start + j ==>
+              a->frames[i].state == ZEN_FRAME_TAIL;
+            loop assigns j, frames[p - a->start .. p - a->start + size - 1];
             loop variant size - j; */
-        for (uint64_t j = 1; j < size; j++)
+        for (uint64_t j = 0; j < size; j++)
             zen_frame_set_used(a, p - a->start + j, ZEN_FRAME_TAIL, 0, ZEN_OWNER_NONE, 0);
+        /*@ assert \forall integer i; 0 <= i < a->nframes ==>
+              (a->frames[i].state == ZEN_FRAME_RESERVED <==>
+                (\at(a->frames[i].state, Pre) == ZEN_FRAME_RESERVED && !(pfn <= a->start + i < p + size))); */
         zen_status st = zen_release(a, p, k);
         if (st != ZEN_OK)
             return st;

@@ -299,6 +299,10 @@ zen_status zen_page_init(zen_page_allocator *a, zen_pfn start, uint64_t nframes,
       ensures \result == ZEN_OK ==> a->stats.managed == (uint64_t)(\old(a->stats.managed) + count);
       ensures \result == ZEN_OK ==>
         a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) + count);
+      // Exactly the added frames stopped being reserved:
+      ensures \result == ZEN_OK ==> \forall integer i; 0 <= i < a->nframes ==>
+        (a->frames[i].state == ZEN_FRAME_RESERVED <==>
+          (\old(a->frames[i].state) == ZEN_FRAME_RESERVED && !(pfn <= a->start + i < pfn + count)));
     complete behaviors;
     disjoint behaviors;
  */

@@ -9,7 +9,8 @@ static uint32_t zen_zone_check_one(zen_zone_set *s, unsigned z, zen_page_check_r
         return zone->min == 0u && zone->low == 0u && zone->high == 0u ? ZEN_ZINV_NONE : ZEN_ZINV_ABSENT;
     zen_pfn first = z == ZEN_ZONE_DMA ? 0u : z == ZEN_ZONE_DMA32 ? ZEN_ZONE_DMA32_START : ZEN_ZONE_NORMAL_START;
     zen_pfn end = z == ZEN_ZONE_DMA ? ZEN_ZONE_DMA32_START : z == ZEN_ZONE_DMA32 ? ZEN_ZONE_NORMAL_START : ZEN_PFN_LIMIT;
-    if (zone->pages.start < first || zone->pages.nframes > end - zone->pages.start)
+    if (zone->pages.start < first || zone->pages.start >= end ||
+        zone->pages.nframes > end - zone->pages.start)
         return ZEN_ZINV_BOUNDS;
     if (zone->frame_off > s->nframes || zone->pages.nframes > s->nframes - zone->frame_off ||
         zone->word_off > s->nwords || zone->pages.nwords > s->nwords - zone->word_off ||
