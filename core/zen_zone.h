@@ -254,10 +254,13 @@ typedef struct zen_zone_check_report {
       assumes count <= capacity && !zen_map_well_formed(map, count);
       assigns \nothing;
       ensures \result == ZEN_ERR_INVAL || \result == ZEN_ERR_OVERFLOW;
-    behavior well_formed:
-      assumes count <= capacity && zen_map_well_formed(map, count);
-      ensures \result == ZEN_OK || \result == ZEN_ERR_NO_USABLE || \result == ZEN_ERR_RANGE;
-      ensures \result == ZEN_ERR_NO_USABLE <==> !zen_map_has_usable(map, count);
+    behavior no_usable:
+      assumes count <= capacity && zen_map_well_formed(map, count) && !zen_map_has_usable(map, count);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_NO_USABLE;
+    behavior usable:
+      assumes count <= capacity && zen_map_well_formed(map, count) && zen_map_has_usable(map, count);
+      ensures \result == ZEN_OK || \result == ZEN_ERR_RANGE;
       ensures \result == ZEN_OK ==> \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
         plan->nframes[z] <= ZEN_PAGE_MAX_FRAMES &&
         (plan->nframes[z] != 0 ==> zen_zone_first(z) <= plan->start[z] &&
@@ -295,7 +298,8 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
       assumes count <= capacity && zen_map_well_formed(map, count);
       ensures \result == ZEN_OK || \result == ZEN_ERR_NO_USABLE || \result == ZEN_ERR_RANGE ||
               \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_ERR_NO_USABLE <==> !zen_map_has_usable(map, count);
+      ensures \result == ZEN_ERR_NO_USABLE ==> !zen_map_has_usable(map, count);
+      ensures \result != ZEN_ERR_NO_USABLE ==> zen_map_has_usable(map, count);
       ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
       ensures \result == ZEN_OK ==> s->frames == frames && s->words == words;
       // Every zone holds exactly the usable frames of its address bounds:

@@ -68,6 +68,49 @@ unsigned zen_zone_index(zen_pfn pfn)
     return ZEN_ZONE_NORMAL;
 }
 
+/*@ // The run that starts at pos and ends at next does not straddle a
+    // boundary of r: r starts and ends at or after next, or at or before pos.
+    predicate zen_run_stops_for(zen_mem_range r, integer pos, integer next) =
+      (zen_range_first(r) > pos ==> next <= zen_range_first(r)) &&
+      (zen_range_end(r) > pos ==> next <= zen_range_end(r));
+
+    lemma zen_run_stops_sooner: \forall zen_mem_range r, integer pos, next, sooner;
+      zen_run_stops_for(r, pos, next) && sooner <= next ==> zen_run_stops_for(r, pos, sooner);
+
+    // So r covers every frame of such a run or none.
+    lemma zen_run_uniform: \forall zen_mem_range r, integer pos, next, p;
+      zen_run_stops_for(r, pos, next) && pos <= p < next ==>
+        (zen_range_covers(r, p) <==> zen_range_covers(r, pos));
+ */
+
+/* next, lowered to the first boundary of *r after pos if one comes sooner. */
+/*@ requires \valid_read(r) && r->length != 0 && r->base + r->length <= 0x10000000000000000;
+    requires pos < next;
+    assigns \nothing;
+    ensures pos < \result <= next;
+    ensures zen_run_stops_for(*r, pos, \result);
+ */
+static zen_pfn zen_run_clip(const zen_mem_range *r, zen_pfn pos, zen_pfn next)
+{
+    zen_pfn first = zen_range_first_pfn(r);
+    zen_pfn stop = zen_range_end_pfn(r);
+    if (first > pos && first < next)
+        next = first;
+    if (stop > pos && stop < next)
+        next = stop;
+    return next;
+}
+
+/* Whether *r covers frame pos. */
+/*@ requires \valid_read(r) && r->length != 0 && r->base + r->length <= 0x10000000000000000;
+    assigns \nothing;
+    ensures \result != 0 <==> zen_range_covers(*r, pos);
+ */
+static int zen_range_holds(const zen_mem_range *r, zen_pfn pos)
+{
+    return zen_range_first_pfn(r) <= pos && pos < zen_range_end_pfn(r);
+}
+
 /* The run starts at pos and ends at the first entry boundary after it (or the
  * zone limit, or frame 1 after frame 0): no entry starts or ends strictly
  * inside, so every frame of the run is classified as pos is. */
@@ -79,9 +122,7 @@ int zen_map_run(const zen_mem_range *map, uint64_t count, zen_pfn pos, zen_pfn *
     /*@ loop invariant 0 <= i <= count;
         loop invariant pos < next <= zen_zone_end(zen_zone_of(pos));
         loop invariant pos == 0 ==> next == 1;
-        loop invariant \forall integer j; 0 <= j < i ==>
-          (zen_range_first(map[j]) > pos ==> next <= zen_range_first(map[j])) &&
-          (zen_range_end(map[j]) > pos ==> next <= zen_range_end(map[j]));
+        loop invariant \forall integer j; 0 <= j < i ==> zen_run_stops_for(map[j], pos, next);
         loop invariant in_usable != 0 <==>
           (\exists integer j; 0 <= j < i && map[j].type == ZEN_MEM_USABLE && zen_range_covers(map[j], pos));
         loop invariant in_other != 0 <==>
@@ -89,13 +130,11 @@ int zen_map_run(const zen_mem_range *map, uint64_t count, zen_pfn pos, zen_pfn *
         loop assigns i, next, in_usable, in_other;
         loop variant count - i; */
     for (uint64_t i = 0; i < count; i++) {
-        zen_pfn first = zen_range_first_pfn(&map[i]);
-        zen_pfn stop = zen_range_end_pfn(&map[i]);
-        if (first > pos && first < next)
-            next = first;
-        if (stop > pos && stop < next)
-            next = stop;
-        if (first <= pos && pos < stop) {
+        /*@ ghost zen_pfn before = next; */
+        next = zen_run_clip(&map[i], pos, next);
+        /*@ assert \forall integer j; 0 <= j < i ==> zen_run_stops_for(map[j], pos, before); */
+        /*@ assert \forall integer j; 0 <= j <= i ==> zen_run_stops_for(map[j], pos, next); */
+        if (zen_range_holds(&map[i], pos)) {
             if (map[i].type == ZEN_MEM_USABLE)
                 in_usable = 1;
             else
@@ -114,11 +153,13 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
     zen_status st = zen_map_validate(map, count, capacity);
     if (st != ZEN_OK)
         return st;
+    /* First usable frame and one past the last, per zone; stop 0: none. */
     zen_pfn first[ZEN_ZONE_COUNT] = {0, 0, 0};
     zen_pfn stop[ZEN_ZONE_COUNT] = {0, 0, 0};
     zen_pfn pos = 0;
     /*@ loop invariant 0 <= pos <= ZEN_PFN_LIMIT;
         loop invariant \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
+          (stop[z] == 0 ==> first[z] == 0) &&
           (stop[z] != 0 ==> zen_zone_first(z) <= first[z] < stop[z] <= zen_zone_end(z) &&
                             stop[z] <= pos && zen_map_usable(map, count, first[z]));
         loop invariant \forall integer p; 0 <= p < pos && zen_map_usable(map, count, p) ==>
@@ -137,40 +178,31 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
     }
     if (stop[0] == 0u && stop[1] == 0u && stop[2] == 0u)
         return ZEN_ERR_NO_USABLE;
-    /*@ loop invariant 0 <= z <= ZEN_ZONE_COUNT;
-        loop invariant \forall integer y; 0 <= y < z ==> stop[y] - first[y] <= ZEN_PAGE_MAX_FRAMES;
-        loop assigns z;
-        loop variant ZEN_ZONE_COUNT - z; */
-    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
-        if (stop[z] - first[z] > ZEN_PAGE_MAX_FRAMES)
-            return ZEN_ERR_RANGE;
-    }
-    uint64_t words[ZEN_ZONE_COUNT] = {0, 0, 0};
-    uint64_t total = 0;
-    /*@ loop invariant 0 <= z <= ZEN_ZONE_COUNT;
-        loop assigns z, total, words[0 .. ZEN_ZONE_COUNT - 1];
-        loop variant ZEN_ZONE_COUNT - z; */
-    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
-        if (stop[z] != 0u)
-            words[z] = zen_page_bitmap_words(first[z], stop[z] - first[z]);
-        /* A zone of at most 2^32 frames needs about 2^27 words; never more
-         * than 2^64 in all. */
-        if (words[z] > UINT64_MAX - total)
-            return ZEN_ERR_RANGE;
-        total += words[z];
-    }
+    zen_zone_layout out;
+    uint64_t words = 0;
     /*@ loop invariant 0 <= z <= ZEN_ZONE_COUNT;
         loop invariant \forall integer y; 0 <= y < z ==>
-          plan->start[y] == first[y] && plan->nframes[y] == stop[y] - first[y];
-        loop assigns z, plan->start[0 .. ZEN_ZONE_COUNT - 1],
-                     plan->nframes[0 .. ZEN_ZONE_COUNT - 1], plan->nwords[0 .. ZEN_ZONE_COUNT - 1];
+          out.start[y] == first[y] && out.nframes[y] == stop[y] - first[y] &&
+          out.nframes[y] <= ZEN_PAGE_MAX_FRAMES;
+        loop assigns z, words, out.start[0 .. ZEN_ZONE_COUNT - 1], out.nframes[0 .. ZEN_ZONE_COUNT - 1],
+                     out.nwords[0 .. ZEN_ZONE_COUNT - 1];
         loop variant ZEN_ZONE_COUNT - z; */
     for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
-        plan->start[z] = first[z];
-        plan->nframes[z] = stop[z] - first[z];
-        plan->nwords[z] = words[z];
+        uint64_t n = stop[z] - first[z];
+        if (n > ZEN_PAGE_MAX_FRAMES)
+            return ZEN_ERR_RANGE;
+        uint64_t w = n == 0u ? 0u : zen_page_bitmap_words(first[z], n);
+        /* A zone of at most 2^32 frames needs about 2^27 words: never more
+         * than 2^64 in all. */
+        if (w > UINT64_MAX - words)
+            return ZEN_ERR_RANGE;
+        out.start[z] = first[z];
+        out.nframes[z] = n;
+        out.nwords[z] = w;
+        words += w;
     }
-    plan->frames_needed = (stop[0] - first[0]) + (stop[1] - first[1]) + (stop[2] - first[2]);
-    plan->words_needed = total;
+    out.frames_needed = out.nframes[0] + out.nframes[1] + out.nframes[2];
+    out.words_needed = words;
+    *plan = out;
     return ZEN_OK;
 }
