@@ -215,6 +215,37 @@ typedef struct zen_page_check_report {
     predicate zen_page_canonical(zen_page_allocator *a) =
       zen_frames_canonical(a->frames, a->start, a->nframes);
 
+    // What zen_page_valid and zen_page_canonical read. A write elsewhere
+    // (another zone's metadata, a counter) that keeps all of it keeps both;
+    // the two lemmas carry them across such writes.
+    predicate zen_page_same_shape{L1, L2}(zen_page_allocator *a) =
+      \at(a->start, L1) == \at(a->start, L2) && \at(a->nframes, L1) == \at(a->nframes, L2) &&
+      \at(a->frames, L1) == \at(a->frames, L2) && \at(a->words, L1) == \at(a->words, L2) &&
+      \at(a->nwords, L1) == \at(a->nwords, L2) && \at(a->memory, L1) == \at(a->memory, L2) &&
+      (\forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+        \at(a->tree[k].levels, L1) == \at(a->tree[k].levels, L2) &&
+        (\forall integer l; 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+          \at(a->tree[k].offset[l], L1) == \at(a->tree[k].offset[l], L2) &&
+          \at(a->tree[k].length[l], L1) == \at(a->tree[k].length[l], L2)));
+
+    predicate zen_frames_same{L1, L2}(zen_page_frame *f, integer n) =
+      \forall integer i; 0 <= i < n ==>
+        \at(f[i].state, L1) == \at(f[i].state, L2) && \at(f[i].order, L1) == \at(f[i].order, L2);
+
+    lemma zen_page_valid_kept{L1, L2}: \forall zen_page_allocator *a;
+      zen_page_valid{L1}(a) && zen_page_same_shape{L1, L2}(a) &&
+      zen_frames_same{L1, L2}(\at(a->frames, L1), \at(a->nframes, L1)) &&
+      \valid{L2}(a) && \valid{L2}(\at(a->frames, L1) + (0 .. \at(a->nframes, L1) - 1)) &&
+      \valid{L2}(\at(a->words, L1) + (0 .. \at(a->nwords, L1) - 1)) &&
+      (\at(a->memory, L1) == \null ||
+        \valid{L2}(\at(a->memory, L1) + (0 .. \at(a->nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_page_valid{L2}(a);
+
+    lemma zen_page_canonical_kept{L1, L2}: \forall zen_page_allocator *a;
+      zen_page_canonical{L1}(a) && zen_page_same_shape{L1, L2}(a) &&
+      zen_frames_same{L1, L2}(\at(a->frames, L1), \at(a->nframes, L1)) ==>
+      zen_page_canonical{L2}(a);
+
     predicate zen_page_bad_request(zen_page_allocator *a, integer order, integer flags) =
       order > ZEN_PAGE_MAX_ORDER || flags > ZEN_PAGE_FLAGS_ALL ||
       ((flags & ZEN_PAGE_FLAG_ZERO) != 0 && a->memory == \null);

@@ -80,15 +80,57 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     return ZEN_OK;
 }
 
+/* ---- changing the set ------------------------------------------------------ */
+
+/* Count a request refused for bad input; returns st. */
+/*@ requires zen_zone_set_valid(s);
+    assigns s->stats.rejected;
+    ensures zen_zone_set_valid(s);
+    ensures \result == st;
+ */
+static zen_status zen_zone_reject(zen_zone_set *s, zen_status st)
+{
+    s->stats.rejected++;
+    /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+    return st;
+}
+
+/* Give a page allocator its direct map. */
+/*@ requires zen_page_valid(a) && zen_page_canonical(a);
+    requires \valid(memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    requires \separated(memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                        a, a->frames + (0 .. a->nframes - 1), a->words + (0 .. a->nwords - 1));
+    assigns a->memory;
+    ensures zen_page_valid(a) && zen_page_canonical(a) && a->memory == memory;
+ */
+static void zen_pages_set_memory(zen_page_allocator *a, uint64_t *memory)
+{
+    a->memory = memory;
+}
+
 zen_status zen_zone_attach_memory(zen_zone_set *s, unsigned z, uint64_t *memory)
 {
     zen_status st = ZEN_OK;
     zen_hooks_enter(&s->hooks);
     if (z >= ZEN_ZONE_COUNT || !s->zone[z].present || memory == 0) {
-        s->stats.rejected++;
-        st = ZEN_ERR_INVAL;
+        st = zen_zone_reject(s, ZEN_ERR_INVAL);
     } else {
-        s->zone[z].pages.memory = memory;
+        /*@ assert s->zone[z].pages.frames == s->frames + s->zone[z].frame_off &&
+                   s->zone[z].frame_off + s->zone[z].pages.nframes <= s->nframes; */
+        /*@ assert \separated(memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                              &s->zone[z].pages); */
+        /*@ assert \separated(memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                              s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        /*@ assert \separated(memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+        zen_pages_set_memory(&s->zone[z].pages, memory);
+        /*@ assert zen_zone_ok(s, z); */
+        /*@ assert z != 0 ==> zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+        /*@ assert z != 1 ==> zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
+        /*@ assert z != 2 ==> zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+        /*@ assert zen_zone_set_valid(s); */
     }
     zen_hooks_leave(&s->hooks);
     return st;
@@ -101,12 +143,19 @@ zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, ui
     zen_hooks_enter(&s->hooks);
     if (z >= ZEN_ZONE_COUNT || !s->zone[z].present || min > low || low > high ||
         high > s->zone[z].pages.stats.managed) {
-        s->stats.rejected++;
-        st = ZEN_ERR_INVAL;
+        st = zen_zone_reject(s, ZEN_ERR_INVAL);
     } else {
-        s->zone[z].min = min;
-        s->zone[z].low = low;
-        s->zone[z].high = high;
+        zen_zone *zone = &s->zone[z];
+        zone->min = min;
+        zone->low = low;
+        zone->high = high;
+        /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+        /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
+        /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
+        /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+        /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
+        /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+        /*@ assert zen_zone_set_valid(s); */
     }
     zen_hooks_leave(&s->hooks);
     return st;
@@ -115,6 +164,10 @@ zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, ui
 /* ---- allocation ------------------------------------------------------------ */
 
 /* Whether zone z can serve the request (zen_zone_can_serve). */
+/*@ requires zen_zone_set_valid(s) && z < ZEN_ZONE_COUNT && order <= ZEN_PAGE_MAX_ORDER;
+    assigns \nothing;
+    ensures \result != 0 <==> zen_zone_can_serve(s, z, order, flags);
+ */
 static int zen_zone_serves(const zen_zone_set *s, unsigned z, unsigned order, unsigned flags)
 {
     const zen_zone *zone = &s->zone[z];
@@ -125,6 +178,12 @@ static int zen_zone_serves(const zen_zone_set *s, unsigned z, unsigned order, un
         if (free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order))
             return 0;
     }
+    /*@ assert (flags & ZEN_ZONE_ATOMIC) != 0 ||
+          zone->pages.stats.free_frames >= zone->min + zen_block_size(order); */
+    /*@ loop invariant order <= k <= ZEN_PAGE_MAX_ORDER + 1;
+        loop invariant \forall integer j; order <= j < k ==> zone->pages.stats.free_blocks[j] == 0;
+        loop assigns k;
+        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = order; k <= ZEN_PAGE_MAX_ORDER; k++) {
         if (zone->pages.stats.free_blocks[k] != 0u)
             return 1;
@@ -133,10 +192,23 @@ static int zen_zone_serves(const zen_zone_set *s, unsigned z, unsigned order, un
 }
 
 /* The highest zone <= max_zone that can serve the request, in *z. */
+/*@ requires zen_zone_set_valid(s) && max_zone < ZEN_ZONE_COUNT && order <= ZEN_PAGE_MAX_ORDER;
+    requires \valid(z) && \separated(z, s);
+    assigns *z;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM;
+    ensures \result == ZEN_OK ==> *z <= max_zone && zen_zone_can_serve(s, *z, order, flags) &&
+      (\forall integer y; *z < y <= max_zone ==> !zen_zone_can_serve(s, y, order, flags));
+    ensures \result == ZEN_ERR_NOMEM <==>
+      (\forall integer y; 0 <= y <= max_zone ==> !zen_zone_can_serve(s, y, order, flags));
+ */
 static zen_status zen_zone_pick(const zen_zone_set *s, unsigned max_zone, unsigned order,
                                 unsigned flags, unsigned *z)
 {
     unsigned y = max_zone;
+    /*@ loop invariant y <= max_zone;
+        loop invariant \forall integer x; y < x <= max_zone ==> !zen_zone_can_serve(s, x, order, flags);
+        loop assigns y;
+        loop variant y; */
     for (;;) {
         if (zen_zone_serves(s, y, order, flags)) {
             *z = y;
@@ -149,8 +221,18 @@ static zen_status zen_zone_pick(const zen_zone_set *s, unsigned max_zone, unsign
 }
 
 /* Whether every present zone <= max_zone has a direct map (for ZERO). */
+/*@ requires zen_zone_set_valid(s) && max_zone < ZEN_ZONE_COUNT;
+    assigns \nothing;
+    ensures \result != 0 <==> \forall integer z; 0 <= z <= max_zone ==>
+      s->zone[z].present == 0 || s->zone[z].pages.memory != \null;
+ */
 static int zen_zone_direct_maps(const zen_zone_set *s, unsigned max_zone)
 {
+    /*@ loop invariant 0 <= z <= max_zone + 1;
+        loop invariant \forall integer y; 0 <= y < z ==>
+          s->zone[y].present == 0 || s->zone[y].pages.memory != \null;
+        loop assigns z;
+        loop variant max_zone + 1 - z; */
     for (unsigned z = 0; z <= max_zone; z++) {
         if (s->zone[z].present && s->zone[z].pages.memory == 0)
             return 0;
@@ -188,6 +270,12 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
 }
 
 /* The zone that holds pfn, if any: only the zone of pfn's address can. */
+/*@ requires zen_zone_set_valid(s) && \valid(z) && \separated(z, s);
+    assigns *z;
+    ensures *z == zen_zone_of(pfn);
+    ensures \result != 0 <==> zen_zone_holds(s, *z, pfn);
+    ensures \result == 0 ==> \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==> !zen_zone_holds(s, y, pfn);
+ */
 static int zen_zone_find(const zen_zone_set *s, zen_pfn pfn, unsigned *z)
 {
     unsigned y = zen_zone_index(pfn);
@@ -246,6 +334,11 @@ zen_status zen_zone_stats(const zen_zone_set *s, unsigned z, zen_zone_info *info
     info->min = zone->min;
     info->low = zone->low;
     info->high = zone->high;
+    /*@ loop invariant 0 <= k <= ZEN_PAGE_MAX_ORDER + 1;
+        loop invariant present ==> \forall integer j; 0 <= j < k ==>
+          info->free_blocks[j] == zone->pages.stats.free_blocks[j];
+        loop assigns k, info->free_blocks[0 .. ZEN_PAGE_MAX_ORDER];
+        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
     for (unsigned k = 0; k <= ZEN_PAGE_MAX_ORDER; k++)
         info->free_blocks[k] = present ? zone->pages.stats.free_blocks[k] : 0u;
     return ZEN_OK;

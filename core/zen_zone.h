@@ -219,6 +219,27 @@ typedef struct zen_zone_check_report {
       zen_zones_apart(s, ZEN_ZONE_DMA, ZEN_ZONE_NORMAL) &&
       zen_zones_apart(s, ZEN_ZONE_DMA32, ZEN_ZONE_NORMAL);
 
+    // Zone z's part of the set reads the same at L1 and L2: what
+    // zen_zone_ok(s, z) depends on, so the lemma below carries it across
+    // writes to other zones and to counters.
+    predicate zen_zone_same{L1, L2}(zen_zone_set *s, integer z) =
+      \at(s->zone[z].present, L1) == \at(s->zone[z].present, L2) &&
+      \at(s->zone[z].frame_off, L1) == \at(s->zone[z].frame_off, L2) &&
+      \at(s->zone[z].word_off, L1) == \at(s->zone[z].word_off, L2) &&
+      \at(s->frames, L1) == \at(s->frames, L2) && \at(s->nframes, L1) == \at(s->nframes, L2) &&
+      \at(s->words, L1) == \at(s->words, L2) && \at(s->nwords, L1) == \at(s->nwords, L2) &&
+      zen_page_same_shape{L1, L2}(\at(&s->zone[z].pages, L1)) &&
+      zen_frames_same{L1, L2}(\at(s->zone[z].pages.frames, L1), \at(s->zone[z].pages.nframes, L1));
+
+    lemma zen_zone_ok_kept{L1, L2}: \forall zen_zone_set *s, integer z;
+      0 <= z < ZEN_ZONE_COUNT && zen_zone_ok{L1}(s, z) && zen_zone_same{L1, L2}(s, z) &&
+      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
+      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) &&
+      (\at(s->zone[z].present, L1) != 0 && \at(s->zone[z].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[z].pages.memory, L1) +
+                   (0 .. \at(s->zone[z].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_zone_ok{L2}(s, z);
+
     predicate zen_zone_holds(zen_zone_set *s, integer z, integer pfn) =
       s->zone[z].present != 0 && zen_in_range(&s->zone[z].pages, pfn);
 

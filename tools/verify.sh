@@ -39,9 +39,11 @@ ws="${BUILD_WORKSPACE_DIRECTORY:-$runfiles}"
 gate="$runfiles/proofs/wp_gate.sh"
 
 # Components: name, proof sources (workspace-relative), fuzzer name.
-components=(page)
+components=(page zone)
 proof_files_page="core/zen_page.c core/zen_page_check.c"
 fuzzer_page="page_fuzz"
+proof_files_zone="core/zen_zone.c core/zen_zone_map.c core/zen_zone_check.c"
+fuzzer_zone="zone_fuzz"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/zen_verify.XXXXXX")"
 keep_tmp=0
