@@ -82,18 +82,44 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
 
 /* ---- changing the set ------------------------------------------------------ */
 
+/* The set's counters (zen_zone_set_stats). */
+enum zen_zone_counter {
+    ZEN_COUNT_REJECTED,
+    ZEN_COUNT_OOM,
+    ZEN_COUNT_FALLBACK,
+    ZEN_COUNT_RESERVE
+};
+
+/* Add one to a counter of the set. No zone reads the counters, so every
+ * zone stays valid (zen_zone_ok_kept). */
+/*@ requires zen_zone_set_valid(s);
+    assigns s->stats;
+    ensures zen_zone_set_valid(s);
+ */
+static void zen_zone_count(zen_zone_set *s, enum zen_zone_counter which)
+{
+    if (which == ZEN_COUNT_REJECTED)
+        s->stats.rejected++;
+    else if (which == ZEN_COUNT_OOM)
+        s->stats.oom_count++;
+    else if (which == ZEN_COUNT_FALLBACK)
+        s->stats.fallbacks++;
+    else
+        s->stats.atomic_reserve++;
+    /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+}
+
 /* Count a request refused for bad input; returns st. */
 /*@ requires zen_zone_set_valid(s);
-    assigns s->stats.rejected;
+    assigns s->stats;
     ensures zen_zone_set_valid(s);
     ensures \result == st;
  */
 static zen_status zen_zone_reject(zen_zone_set *s, zen_status st)
 {
-    s->stats.rejected++;
-    /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
-    /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
-    /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+    zen_zone_count(s, ZEN_COUNT_REJECTED);
     return st;
 }
 
@@ -248,19 +274,31 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
     zen_hooks_enter(&s->hooks);
     if (max_zone > ZEN_ZONE_NORMAL || order > ZEN_PAGE_MAX_ORDER || flags > ZEN_ZONE_FLAGS_ALL ||
         ((flags & ZEN_ZONE_ZERO) != 0u && !zen_zone_direct_maps(s, max_zone))) {
-        s->stats.rejected++;
-        st = ZEN_ERR_INVAL;
+        st = zen_zone_reject(s, ZEN_ERR_INVAL);
     } else if (zen_zone_pick(s, max_zone, order, flags, &z) != ZEN_OK) {
-        s->stats.oom_count++;
+        zen_zone_count(s, ZEN_COUNT_OOM);
         st = ZEN_ERR_NOMEM;
     } else {
+        /* Counted first, so that the page allocator's postcondition is the
+         * last word on the zone; a zone that can serve always does unless
+         * its metadata is corrupt. */
+        if (z < max_zone)
+            zen_zone_count(s, ZEN_COUNT_FALLBACK);
+        const zen_zone *zone = &s->zone[z];
+        uint64_t free_frames = zone->pages.stats.free_frames;
+        if (free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order))
+            zen_zone_count(s, ZEN_COUNT_RESERVE);
         unsigned page_flags = (flags & ZEN_ZONE_ZERO) != 0u ? ZEN_PAGE_FLAG_ZERO : 0u;
-        st = zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn);
-        if (st == ZEN_OK) {
-            if (z < max_zone)
-                s->stats.fallbacks++;
-            if (s->zone[z].pages.stats.free_frames < s->zone[z].min)
-                s->stats.atomic_reserve++;
+        /*@ assert s->zone[z].pages.frames == s->frames + s->zone[z].frame_off &&
+                   s->zone[z].frame_off + s->zone[z].pages.nframes <= s->nframes &&
+                   s->zone[z].pages.words == s->words + s->zone[z].word_off &&
+                   s->zone[z].word_off + s->zone[z].pages.nwords <= s->nwords; */
+        /*@ assert \separated(pfn, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        /*@ assert \separated(pfn, s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+        /*@ assert \separated(pfn, &s->zone[z].pages); */
+        if (zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn) == ZEN_OK) {
+            /*@ assert zen_zone_holds(s, z, *pfn) && zen_zone_of(*pfn) == z; */
+            st = ZEN_OK;
         } else {
             st = ZEN_ERR_CORRUPT;
         }
@@ -289,11 +327,9 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
     unsigned z = 0;
     zen_hooks_enter(&s->hooks);
     if (order > ZEN_PAGE_MAX_ORDER) {
-        s->stats.rejected++;
-        st = ZEN_ERR_INVAL;
+        st = zen_zone_reject(s, ZEN_ERR_INVAL);
     } else if (!zen_zone_find(s, pfn, &z)) {
-        s->stats.rejected++;
-        st = ZEN_ERR_RANGE;
+        st = zen_zone_reject(s, ZEN_ERR_RANGE);
     } else {
         st = zen_page_free(&s->zone[z].pages, pfn, order);
     }

@@ -428,7 +428,7 @@ zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, ui
       assumes !zen_zone_bad_request(s, max_zone, order, flags);
       assumes \exists integer z; 0 <= z <= max_zone && zen_zone_can_serve(s, z, order, flags);
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
+      ensures \result == ZEN_OK ==> zen_zone_ok(s, zen_zone_of(*pfn));
       // From the highest zone that can serve, never a zone above the request:
       ensures \result == ZEN_OK ==>
         \let z = zen_zone_of(*pfn);
@@ -458,20 +458,20 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
             s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s);
     behavior bad_order:
       assumes order > ZEN_PAGE_MAX_ORDER;
       assigns s->stats.rejected;
-      ensures \result == ZEN_ERR_INVAL;
+      ensures \result == ZEN_ERR_INVAL && zen_zone_set_valid(s);
     behavior foreign:
       assumes order <= ZEN_PAGE_MAX_ORDER;
       assumes \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_holds(s, z, pfn);
       assigns s->stats.rejected;
-      ensures \result == ZEN_ERR_RANGE;
+      ensures \result == ZEN_ERR_RANGE && zen_zone_set_valid(s);
     behavior held:
       assumes order <= ZEN_PAGE_MAX_ORDER;
       assumes \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, pfn);
       ensures zen_zone_holds(s, zen_zone_of(pfn), pfn);
+      ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_ok(s, zen_zone_of(pfn));
       ensures \let a = &s->zone[zen_zone_of(pfn)].pages; \let i = pfn - a->start;
         (\at(a->frames[i].state, Pre) == ZEN_FRAME_RESERVED ==> \result == ZEN_ERR_RESERVED) &&
         (\at(a->frames[i].state, Pre) == ZEN_FRAME_FREE ==> \result == ZEN_ERR_NOT_ALLOCATED) &&
