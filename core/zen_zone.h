@@ -111,7 +111,7 @@ typedef struct zen_zone_set_stats {
     uint64_t rejected;  /* requests refused for bad input */
     uint64_t oom_count; /* allocations no accepted zone could serve */
     uint64_t fallbacks; /* allocations served by a zone below the one named */
-    uint64_t atomic_reserve; /* atomic allocations that left a zone below min */
+    uint64_t atomic_reserve; /* allocations that left a zone below min (only atomic ones may) */
 } zen_zone_set_stats;
 
 typedef struct zen_zone_set {
@@ -140,7 +140,7 @@ enum zen_zone_invariant {
     ZEN_ZINV_NONE = 0,
     ZEN_ZINV_PAGES,      /* a zone's page allocator failed zen_page_check */
     ZEN_ZINV_BOUNDS,     /* a zone's span leaves its address bounds */
-    ZEN_ZINV_CARVING,    /* a zone's arrays are not its slice of the set's */
+    ZEN_ZINV_CARVING,    /* a zone's arrays are not its slice of the set's, or slices overlap */
     ZEN_ZINV_WATERMARKS, /* not min <= low <= high <= managed */
     ZEN_ZINV_ABSENT      /* an absent zone with frames, or a present one without */
 };
@@ -298,7 +298,9 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
 /* Build the zones of the map into *s. frames must hold plan.frames_needed
  * descriptors and words plan.words_needed words (zen_zone_plan); hooks, when
  * not NULL, is copied. The map errors are zen_zone_plan's; ZEN_ERR_NOMEM when
- * an array is too short; *s is then not written. On success every usable
+ * an array is too short; *s is then not written. ZEN_ERR_CORRUPT when a
+ * zone's page allocator refuses its span or a run (which the plan rules
+ * out); *s is then partly written and must not be used. On success every usable
  * frame of the map is free in the zone its address belongs to, every other
  * frame of a zone's span is reserved, and the watermarks have their default
  * values. O(count^2 + frames_needed + words_needed). */
@@ -454,7 +456,8 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
  * (zen_page_free drops a reference and frees the block on the last one).
  * Errors: ZEN_ERR_INVAL for an order above ZEN_PAGE_MAX_ORDER; ZEN_ERR_RANGE
  * when no zone holds pfn; otherwise those of zen_page_free for the zone's
- * page allocator (a hole is ZEN_ERR_RESERVED). O(ZEN_PAGE_MAX_ORDER * levels). */
+ * page allocator (a hole is ZEN_ERR_RESERVED), which counts them in its own
+ * `rejected`, not the set's. O(ZEN_PAGE_MAX_ORDER * levels). */
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
             s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
@@ -537,7 +540,8 @@ zen_status zen_zone_watermark(const zen_zone_set *s, unsigned z, unsigned *level
 zen_status zen_zone_stats(const zen_zone_set *s, unsigned z, zen_zone_info *info);
 
 /* Check every zone: its page allocator (zen_page_check), its span inside its
- * address bounds, its arrays the slice of the set's given by its offsets,
+ * address bounds, its arrays the slice of the set's given by its offsets
+ * (slices in zone order, none overlapping the one before),
  * min <= low <= high <= managed. Returns ZEN_OK, or ZEN_ERR_CORRUPT with the
  * first broken invariant in *report. O(frames + words). */
 /*@ requires zen_zone_set_valid(s) && \valid(report) && \separated(report, s);

@@ -1,8 +1,10 @@
 /* Consistency checker of the zone allocator (zen_zone_check in zen_zone.h). */
 #include "zen_zone.h"
 
-/* The first broken invariant of zone z, or ZEN_ZINV_NONE. */
-static uint32_t zen_zone_check_one(zen_zone_set *s, unsigned z, zen_page_check_report *pages)
+/* The first broken invariant of zone z, or ZEN_ZINV_NONE. The lower zones'
+ * slices end at frames_used and words_used. */
+static uint32_t zen_zone_check_one(zen_zone_set *s, unsigned z, uint64_t frames_used,
+                                   uint64_t words_used, zen_page_check_report *pages)
 {
     zen_zone *zone = &s->zone[z];
     if (!zone->present)
@@ -15,7 +17,8 @@ static uint32_t zen_zone_check_one(zen_zone_set *s, unsigned z, zen_page_check_r
     if (zone->frame_off > s->nframes || zone->pages.nframes > s->nframes - zone->frame_off ||
         zone->word_off > s->nwords || zone->pages.nwords > s->nwords - zone->word_off ||
         zone->pages.frames != s->frames + zone->frame_off ||
-        zone->pages.words != s->words + zone->word_off)
+        zone->pages.words != s->words + zone->word_off ||
+        zone->frame_off < frames_used || zone->word_off < words_used)
         return ZEN_ZINV_CARVING;
     if (zone->min > zone->low || zone->low > zone->high || zone->high > zone->pages.stats.managed)
         return ZEN_ZINV_WATERMARKS;
@@ -30,8 +33,16 @@ zen_status zen_zone_check(zen_zone_set *s, zen_zone_check_report *report)
     report->zone = 0;
     report->pages.invariant = ZEN_INV_NONE;
     report->pages.pfn = 0;
+    /* Slices of the set's arrays already taken by lower zones. */
+    uint64_t frames_used = 0;
+    uint64_t words_used = 0;
     for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
-        uint32_t inv = zen_zone_check_one(s, z, &report->pages);
+        uint32_t inv = zen_zone_check_one(s, z, frames_used, words_used, &report->pages);
+        const zen_zone *zone = &s->zone[z];
+        if (inv == ZEN_ZINV_NONE && zone->present) {
+            frames_used = zone->frame_off + zone->pages.nframes;
+            words_used = zone->word_off + zone->pages.nwords;
+        }
         if (inv != ZEN_ZINV_NONE) {
             report->invariant = inv;
             report->zone = z;

@@ -1551,6 +1551,13 @@ static void test_check_detects(void)
     f.s.nframes -= 1; /* NORMAL's slice now runs past the set's array */
     EXPECT_CORRUPT(&f, ZEN_ZINV_CARVING, 2, "set array shorter than the slices");
     f.s.nframes += 1;
+    /* DMA32's slice moved back by one frame, consistently: it now overlaps
+     * DMA's last descriptor. */
+    f.s.zone[1].frame_off -= 1;
+    f.s.zone[1].pages.frames -= 1;
+    EXPECT_CORRUPT(&f, ZEN_ZINV_CARVING, 1, "DMA32 slice overlaps DMA's");
+    f.s.zone[1].frame_off += 1;
+    f.s.zone[1].pages.frames += 1;
     ZFX_CHECK(&f);
 
     /* page allocator state: DMA pfn 1 is the free order-0 head, frames[0] */
