@@ -286,8 +286,9 @@ typedef struct zen_zone_check_report {
         plan->nframes[z] <= ZEN_PAGE_MAX_FRAMES &&
         (plan->nframes[z] != 0 ==> zen_zone_first(z) <= plan->start[z] &&
                                    plan->start[z] + plan->nframes[z] <= zen_zone_end(z));
-      ensures \result == ZEN_OK ==> \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
-        plan->start[zen_zone_of(p)] <= p < plan->start[zen_zone_of(p)] + plan->nframes[zen_zone_of(p)];
+      ensures \result == ZEN_OK ==> \forall integer z, p;
+        0 <= p < ZEN_PFN_LIMIT && zen_zone_of(p) == z && zen_map_usable(map, count, p) ==>
+        plan->start[z] <= p < plan->start[z] + plan->nframes[z];
       ensures \result != ZEN_OK ==> *plan == \old(*plan);
     complete behaviors;
     disjoint behaviors;

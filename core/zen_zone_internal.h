@@ -44,7 +44,8 @@ unsigned zen_zone_index(zen_pfn pfn);
     assigns *end;
     ensures pos < *end <= zen_zone_end(zen_zone_of(pos));
     ensures \forall integer p; pos <= p < *end ==> zen_zone_of(p) == zen_zone_of(pos);
-    ensures \forall integer p; pos <= p < *end ==> (zen_map_usable(map, count, p) <==> \result != 0);
+    ensures \result != 0 ==> \forall integer p; pos <= p < *end ==> zen_map_usable(map, count, p);
+    ensures \result == 0 ==> \forall integer p; pos <= p < *end ==> !zen_map_usable(map, count, p);
  */
 int zen_map_run(const zen_mem_range *map, uint64_t count, zen_pfn pos, zen_pfn *end);
 

@@ -144,7 +144,8 @@ int zen_map_run(const zen_mem_range *map, uint64_t count, zen_pfn pos, zen_pfn *
     /*@ assert \forall integer j, p; 0 <= j < count && pos <= p < next ==>
           (zen_range_covers(map[j], p) <==> zen_range_covers(map[j], pos)); */
     *end = next;
-    return pos != 0u && in_usable != 0 && in_other == 0;
+    int usable = pos != 0u && in_usable != 0 && in_other == 0;
+    return usable;
 }
 
 zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capacity,
@@ -162,8 +163,8 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
           (stop[z] == 0 ==> first[z] == 0) &&
           (stop[z] != 0 ==> zen_zone_first(z) <= first[z] < stop[z] <= zen_zone_end(z) &&
                             stop[z] <= pos && zen_map_usable(map, count, first[z]));
-        loop invariant \forall integer p; 0 <= p < pos && zen_map_usable(map, count, p) ==>
-          first[zen_zone_of(p)] <= p < stop[zen_zone_of(p)];
+        loop invariant \forall integer z, p; 0 <= p < pos && zen_zone_of(p) == z &&
+          zen_map_usable(map, count, p) ==> first[z] <= p < stop[z];
         loop assigns pos, first[0 .. ZEN_ZONE_COUNT - 1], stop[0 .. ZEN_ZONE_COUNT - 1];
         loop variant ZEN_PFN_LIMIT - pos; */
     while (pos < ZEN_PFN_LIMIT) {
