@@ -1,5 +1,5 @@
 /* Consistency checker of the zone allocator (zen_zone_check in zen_zone.h). */
-#include "zen_zone.h"
+#include "zen_zone_internal.h"
 
 /* The first broken invariant of zone z, or ZEN_ZINV_NONE. The lower zones'
  * slices end at frames_used and words_used. */
@@ -10,7 +10,7 @@ static uint32_t zen_zone_check_one(zen_zone_set *s, unsigned z, uint64_t frames_
     if (!zone->present)
         return zone->min == 0u && zone->low == 0u && zone->high == 0u ? ZEN_ZINV_NONE : ZEN_ZINV_ABSENT;
     zen_pfn first = z == ZEN_ZONE_DMA ? 0u : z == ZEN_ZONE_DMA32 ? ZEN_ZONE_DMA32_START : ZEN_ZONE_NORMAL_START;
-    zen_pfn end = z == ZEN_ZONE_DMA ? ZEN_ZONE_DMA32_START : z == ZEN_ZONE_DMA32 ? ZEN_ZONE_NORMAL_START : ZEN_PFN_LIMIT;
+    zen_pfn end = zen_zone_limit(first);
     if (zone->pages.start < first || zone->pages.start >= end ||
         zone->pages.nframes > end - zone->pages.start)
         return ZEN_ZINV_BOUNDS;
