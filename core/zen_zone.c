@@ -82,30 +82,18 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
 
 /* ---- changing the set ------------------------------------------------------ */
 
-/* The set's counters (zen_zone_set_stats). */
-enum zen_zone_counter {
-    ZEN_COUNT_REJECTED,
-    ZEN_COUNT_OOM,
-    ZEN_COUNT_FALLBACK,
-    ZEN_COUNT_RESERVE
-};
-
-/* Add one to a counter of the set. No zone reads the counters, so every
- * zone stays valid (zen_zone_ok_kept). */
+/* Add one to `counter`, one of the set's counters (zen_zone_set_stats). No
+ * zone reads the counters, so every zone stays valid (zen_zone_ok_kept). */
 /*@ requires zen_zone_set_valid(s);
-    assigns s->stats;
+    requires counter == &s->stats.rejected || counter == &s->stats.oom_count ||
+             counter == &s->stats.fallbacks || counter == &s->stats.atomic_reserve;
+    assigns *counter;
     ensures zen_zone_set_valid(s);
  */
-static void zen_zone_count(zen_zone_set *s, enum zen_zone_counter which)
+static void zen_zone_count(zen_zone_set *s, uint64_t *counter)
 {
-    if (which == ZEN_COUNT_REJECTED)
-        s->stats.rejected++;
-    else if (which == ZEN_COUNT_OOM)
-        s->stats.oom_count++;
-    else if (which == ZEN_COUNT_FALLBACK)
-        s->stats.fallbacks++;
-    else
-        s->stats.atomic_reserve++;
+    (void)s; /* named by the contract only */
+    (*counter)++;
     /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
     /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
     /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
@@ -113,13 +101,13 @@ static void zen_zone_count(zen_zone_set *s, enum zen_zone_counter which)
 
 /* Count a request refused for bad input; returns st. */
 /*@ requires zen_zone_set_valid(s);
-    assigns s->stats;
+    assigns s->stats.rejected;
     ensures zen_zone_set_valid(s);
     ensures \result == st;
  */
 static zen_status zen_zone_reject(zen_zone_set *s, zen_status st)
 {
-    zen_zone_count(s, ZEN_COUNT_REJECTED);
+    zen_zone_count(s, &s->stats.rejected);
     return st;
 }
 
@@ -153,7 +141,17 @@ zen_status zen_zone_attach_memory(zen_zone_set *s, unsigned z, uint64_t *memory)
                               s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
         zen_pages_set_memory(&s->zone[z].pages, memory);
         /*@ assert zen_zone_ok(s, z); */
-        /*@ assert z != 0 ==> zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+        /*@ assert z != 0 ==> \at(s->zone[0].pages.start, Pre) == s->zone[0].pages.start && \at(s->zone[0].pages.memory, Pre) == s->zone[0].pages.memory; */
+        /*@ assert z != 0 ==> \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==> \at(s->zone[0].pages.tree[k].levels, Pre) == s->zone[0].pages.tree[k].levels; */
+        /*@ assert z != 0 ==> \forall integer k, l; 0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==> \at(s->zone[0].pages.tree[k].offset[l], Pre) == s->zone[0].pages.tree[k].offset[l]; */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
+        /*@ assert z != 0 ==> zen_zone_ok(s, 0); */
         /*@ assert z != 1 ==> zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
         /*@ assert z != 2 ==> zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
         /*@ assert zen_zone_set_valid(s); */
@@ -276,32 +274,64 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
         ((flags & ZEN_ZONE_ZERO) != 0u && !zen_zone_direct_maps(s, max_zone))) {
         st = zen_zone_reject(s, ZEN_ERR_INVAL);
     } else if (zen_zone_pick(s, max_zone, order, flags, &z) != ZEN_OK) {
-        zen_zone_count(s, ZEN_COUNT_OOM);
+        zen_zone_count(s, &s->stats.oom_count);
         st = ZEN_ERR_NOMEM;
     } else {
         /* Counted first, so that the page allocator's postcondition is the
          * last word on the zone; a zone that can serve always does unless
          * its metadata is corrupt. */
         if (z < max_zone)
-            zen_zone_count(s, ZEN_COUNT_FALLBACK);
+            zen_zone_count(s, &s->stats.fallbacks);
         const zen_zone *zone = &s->zone[z];
         uint64_t free_frames = zone->pages.stats.free_frames;
         if (free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order))
-            zen_zone_count(s, ZEN_COUNT_RESERVE);
+            zen_zone_count(s, &s->stats.atomic_reserve);
         unsigned page_flags = (flags & ZEN_ZONE_ZERO) != 0u ? ZEN_PAGE_FLAG_ZERO : 0u;
-        /*@ assert s->zone[z].pages.frames == s->frames + s->zone[z].frame_off &&
-                   s->zone[z].frame_off + s->zone[z].pages.nframes <= s->nframes &&
-                   s->zone[z].pages.words == s->words + s->zone[z].word_off &&
-                   s->zone[z].word_off + s->zone[z].pages.nwords <= s->nwords; */
-        /*@ assert \separated(pfn, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
-        /*@ assert \separated(pfn, s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
-        /*@ assert \separated(pfn, &s->zone[z].pages); */
-        if (zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn) == ZEN_OK) {
-            /*@ assert zen_zone_holds(s, z, *pfn) && zen_zone_of(*pfn) == z; */
-            st = ZEN_OK;
-        } else {
-            st = ZEN_ERR_CORRUPT;
-        }
+        /*@ assert z == 0 || z == 1 || z == 2; */
+        /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z) && s->zone[z].present != 0; */
+        /*@ assert \separated(s, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
+                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+        /*@ assert \separated(pfn, &s->zone[z].pages, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
+                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==>
+              \separated(s->zone[0].pages.frames + (0 .. s->zone[0].pages.nframes - 1),
+                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==>
+              \separated(s->zone[1].pages.frames + (0 .. s->zone[1].pages.nframes - 1),
+                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==>
+              \separated(s->zone[2].pages.frames + (0 .. s->zone[2].pages.nframes - 1),
+                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        st = zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn) == ZEN_OK ? ZEN_OK : ZEN_ERR_CORRUPT;
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==>
+              \at(s->zone[y].present, Pre) == s->zone[y].present &&
+              \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
+              \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
+              \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
+              \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
+              \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
+              \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
+        /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && y != z && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+              \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
+        /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT && y != z &&
+              0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+              \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
+              \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[1].pages.frames, s->zone[1].pages.nframes); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_zone_same{Pre, Here}(s, 1); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[2].pages.frames, s->zone[2].pages.nframes); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_zone_same{Pre, Here}(s, 2); */
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==> zen_zone_ok(s, y); */
+        /*@ assert st == ZEN_OK ==> zen_zone_ok(s, z); */
+        /*@ assert st == ZEN_OK ==> zen_zone_holds(s, z, *pfn) && zen_zone_of(*pfn) == z; */
     }
     zen_hooks_leave(&s->hooks);
     return st;
@@ -331,7 +361,48 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
     } else if (!zen_zone_find(s, pfn, &z)) {
         st = zen_zone_reject(s, ZEN_ERR_RANGE);
     } else {
+        /*@ assert z == 0 || z == 1 || z == 2; */
+        /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z) && s->zone[z].present != 0; */
+        /*@ assert \separated(s, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
+                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==>
+              \separated(s->zone[0].pages.frames + (0 .. s->zone[0].pages.nframes - 1),
+                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==>
+              \separated(s->zone[1].pages.frames + (0 .. s->zone[1].pages.nframes - 1),
+                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==>
+              \separated(s->zone[2].pages.frames + (0 .. s->zone[2].pages.nframes - 1),
+                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
         st = zen_page_free(&s->zone[z].pages, pfn, order);
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==>
+              \at(s->zone[y].present, Pre) == s->zone[y].present &&
+              \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
+              \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
+              \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
+              \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
+              \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
+              \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
+        /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && y != z && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+              \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
+        /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT && y != z &&
+              0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+              \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
+              \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
+        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[1].pages.frames, s->zone[1].pages.nframes); */
+        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_zone_same{Pre, Here}(s, 1); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==>
+              zen_frames_same{Pre, Here}(s->zone[2].pages.frames, s->zone[2].pages.nframes); */
+        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_zone_same{Pre, Here}(s, 2); */
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==> zen_zone_ok(s, y); */
+        /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_ok(s, z); */
     }
     zen_hooks_leave(&s->hooks);
     return st;
