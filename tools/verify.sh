@@ -44,7 +44,7 @@ proof_files_page="core/zen_page.c core/zen_page_check.c"
 fuzzer_page="page_fuzz"
 # The zone gate covers the memory-map reading; zen_zone.c's contracts are
 # not yet all proved (proofs/RECORD.md).
-proof_files_zone="core/zen_zone_map.c"
+proof_files_zone="core/zen_zone_map.c core/zen_zone_check.c"
 fuzzer_zone="zone_fuzz"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/zen_verify.XXXXXX")"
