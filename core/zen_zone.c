@@ -141,17 +141,7 @@ zen_status zen_zone_attach_memory(zen_zone_set *s, unsigned z, uint64_t *memory)
                               s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
         zen_pages_set_memory(&s->zone[z].pages, memory);
         /*@ assert zen_zone_ok(s, z); */
-        /*@ assert z != 0 ==> \at(s->zone[0].pages.start, Pre) == s->zone[0].pages.start && \at(s->zone[0].pages.memory, Pre) == s->zone[0].pages.memory; */
-        /*@ assert z != 0 ==> \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==> \at(s->zone[0].pages.tree[k].levels, Pre) == s->zone[0].pages.tree[k].levels; */
-        /*@ assert z != 0 ==> \forall integer k, l; 0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==> \at(s->zone[0].pages.tree[k].offset[l], Pre) == s->zone[0].pages.tree[k].offset[l]; */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
-        /*@ assert z != 0 ==> zen_zone_ok(s, 0); */
+        /*@ assert z != 0 ==> zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
         /*@ assert z != 1 ==> zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
         /*@ assert z != 2 ==> zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
         /*@ assert zen_zone_set_valid(s); */
