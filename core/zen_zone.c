@@ -254,6 +254,70 @@ static int zen_zone_direct_maps(const zen_zone_set *s, unsigned max_zone)
     return 1;
 }
 
+/* Allocate from present zone z, which can serve the request, through its
+ * page allocator. The other zones are not touched, so the set stays valid
+ * when zone z does (lemma zen_zone_set_kept). */
+/*@ requires zen_zone_set_valid(s) && z < ZEN_ZONE_COUNT && s->zone[z].present != 0;
+    requires \valid(pfn) && \separated(pfn, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    requires s->zone[z].pages.memory != \null ==>
+      \separated(pfn, s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    requires !zen_page_bad_request(&s->zone[z].pages, order, page_flags);
+    requires \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER && s->zone[z].pages.stats.free_blocks[k] != 0;
+    assigns *pfn, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1], s->zone[z].pages.stats,
+            s->zone[z].pages.memory[0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
+    ensures \result == ZEN_OK ==>
+      \let a = &s->zone[z].pages;
+      a->start <= *pfn && *pfn - a->start + zen_block_size(order) <= a->nframes &&
+      zen_aligned(*pfn, order) &&
+      a->frames[*pfn - a->start].state == ZEN_FRAME_ALLOCATED &&
+      a->frames[*pfn - a->start].order == order &&
+      a->stats.free_frames == (uint64_t)(\old(a->stats.free_frames) - zen_block_size(order));
+ */
+static zen_status zen_zone_alloc_from(zen_zone_set *s, unsigned z, unsigned order, unsigned page_flags,
+                                      zen_pfn *pfn)
+{
+    /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z); */
+    /*@ assert \separated(s, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
+                          s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+    /*@ assert \separated(pfn, &s->zone[z].pages, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
+                          s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
+    /*@ assert \separated(s, s->zone[z].pages.memory +
+                          (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+    zen_status st = zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn) == ZEN_OK ? ZEN_OK : ZEN_ERR_CORRUPT;
+    /*@ assert \at(s->frames, Pre) == s->frames && \at(s->nframes, Pre) == s->nframes &&
+          \at(s->words, Pre) == s->words && \at(s->nwords, Pre) == s->nwords; */
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+          \at(s->zone[y].present, Pre) == s->zone[y].present &&
+          \at(s->zone[y].frame_off, Pre) == s->zone[y].frame_off &&
+          \at(s->zone[y].word_off, Pre) == s->zone[y].word_off &&
+          \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
+          \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
+          \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
+          \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
+          \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
+          \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
+    /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+          \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
+    /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT &&
+          0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+          \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
+          \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
+    /*@ assert \forall integer i; 0 <= i < s->nframes &&
+          (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
+          \at(s->frames[i].state, Pre) == s->frames[i].state &&
+          \at(s->frames[i].order, Pre) == s->frames[i].order; */
+    /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+    /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
+          \valid(s->words + (0 .. s->nwords - 1)); */
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
+          s->zone[y].pages.memory != \null ==>
+          \valid(s->zone[y].pages.memory + (0 .. s->zone[y].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+    /*@ assert st == ZEN_OK ==> zen_zone_ok(s, z); */
+    return st;
+}
+
 zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, unsigned flags,
                           zen_pfn *pfn)
 {
@@ -267,61 +331,19 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
         zen_zone_count(s, &s->stats.oom_count);
         st = ZEN_ERR_NOMEM;
     } else {
-        /* Counted first, so that the page allocator's postcondition is the
-         * last word on the zone; a zone that can serve always does unless
-         * its metadata is corrupt. */
-        if (z < max_zone)
-            zen_zone_count(s, &s->stats.fallbacks);
         const zen_zone *zone = &s->zone[z];
         uint64_t free_frames = zone->pages.stats.free_frames;
-        if (free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order))
-            zen_zone_count(s, &s->stats.atomic_reserve);
+        /* Only an atomic request may take the zone below min (zen_zone_pick). */
+        int below_min = free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order);
         unsigned page_flags = (flags & ZEN_ZONE_ZERO) != 0u ? ZEN_PAGE_FLAG_ZERO : 0u;
-        /*@ assert z == 0 || z == 1 || z == 2; */
-        /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z) && s->zone[z].present != 0; */
-        /*@ assert \separated(s, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
-                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
-        /*@ assert \separated(pfn, &s->zone[z].pages, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
-                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==>
-              \separated(s->zone[0].pages.frames + (0 .. s->zone[0].pages.nframes - 1),
-                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==>
-              \separated(s->zone[1].pages.frames + (0 .. s->zone[1].pages.nframes - 1),
-                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==>
-              \separated(s->zone[2].pages.frames + (0 .. s->zone[2].pages.nframes - 1),
-                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
-        st = zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn) == ZEN_OK ? ZEN_OK : ZEN_ERR_CORRUPT;
-        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==>
-              \at(s->zone[y].present, Pre) == s->zone[y].present &&
-              \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
-              \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
-              \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
-              \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
-              \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
-              \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
-        /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && y != z && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
-              \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
-        /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT && y != z &&
-              0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
-              \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
-              \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[1].pages.frames, s->zone[1].pages.nframes); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_zone_same{Pre, Here}(s, 1); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[2].pages.frames, s->zone[2].pages.nframes); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_zone_same{Pre, Here}(s, 2); */
-        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==> zen_zone_ok(s, y); */
-        /*@ assert st == ZEN_OK ==> zen_zone_ok(s, z); */
+        st = zen_zone_alloc_from(s, z, order, page_flags, pfn);
         /*@ assert st == ZEN_OK ==> zen_zone_holds(s, z, *pfn) && zen_zone_of(*pfn) == z; */
+        /* Served requests only: a zone that can serve always does unless
+         * its metadata is corrupt. */
+        if (st == ZEN_OK && z < max_zone)
+            zen_zone_count(s, &s->stats.fallbacks);
+        if (st == ZEN_OK && below_min)
+            zen_zone_count(s, &s->stats.atomic_reserve);
     }
     zen_hooks_leave(&s->hooks);
     return st;
@@ -351,48 +373,40 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
     } else if (!zen_zone_find(s, pfn, &z)) {
         st = zen_zone_reject(s, ZEN_ERR_RANGE);
     } else {
-        /*@ assert z == 0 || z == 1 || z == 2; */
         /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z) && s->zone[z].present != 0; */
-        /*@ assert \separated(s, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1),
-                              s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==>
-              \separated(s->zone[0].pages.frames + (0 .. s->zone[0].pages.nframes - 1),
-                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==>
-              \separated(s->zone[1].pages.frames + (0 .. s->zone[1].pages.nframes - 1),
-                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==>
-              \separated(s->zone[2].pages.frames + (0 .. s->zone[2].pages.nframes - 1),
-                         s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
         st = zen_page_free(&s->zone[z].pages, pfn, order);
-        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==>
+        /* The other zones are not touched: the set stays valid when zone z
+         * does (lemma zen_zone_set_kept). */
+        /*@ assert \at(s->frames, Pre) == s->frames && \at(s->nframes, Pre) == s->nframes &&
+              \at(s->words, Pre) == s->words && \at(s->nwords, Pre) == s->nwords; */
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
               \at(s->zone[y].present, Pre) == s->zone[y].present &&
+              \at(s->zone[y].frame_off, Pre) == s->zone[y].frame_off &&
+              \at(s->zone[y].word_off, Pre) == s->zone[y].word_off &&
               \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
               \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
               \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
               \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
               \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
               \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
-        /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && y != z && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+        /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
               \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
-        /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT && y != z &&
+        /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT &&
               0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
               \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
               \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[0].pages.frames, s->zone[0].pages.nframes); */
-        /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[1].pages.frames, s->zone[1].pages.nframes); */
-        /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_zone_same{Pre, Here}(s, 1); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==>
-              zen_frames_same{Pre, Here}(s->zone[2].pages.frames, s->zone[2].pages.nframes); */
-        /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_zone_same{Pre, Here}(s, 2); */
-        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && y != z ==> zen_zone_ok(s, y); */
+        /*@ assert \forall integer i; 0 <= i < s->nframes &&
+              (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
+              \at(s->frames[i].state, Pre) == s->frames[i].state &&
+              \at(s->frames[i].order, Pre) == s->frames[i].order; */
+        /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+        /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
+              \valid(s->words + (0 .. s->nwords - 1)); */
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
+              s->zone[y].pages.memory != \null ==>
+              \valid(s->zone[y].pages.memory + (0 .. s->zone[y].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
         /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_ok(s, z); */
+        /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s); */
     }
     zen_hooks_leave(&s->hooks);
     return st;

@@ -240,6 +240,71 @@ typedef struct zen_zone_check_report {
                    (0 .. \at(s->zone[z].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
       zen_zone_ok{L2}(s, z);
 
+    // Between L1 and L2 only zone z's page allocator was at work: the set's
+    // arrays, every zone's place in them and every zone's shape read the
+    // same, and so do the set's frame descriptors outside zone z's slice.
+    predicate zen_zone_others_same{L1, L2}(zen_zone_set *s, integer z) =
+      \at(s->frames, L1) == \at(s->frames, L2) && \at(s->nframes, L1) == \at(s->nframes, L2) &&
+      \at(s->words, L1) == \at(s->words, L2) && \at(s->nwords, L1) == \at(s->nwords, L2) &&
+      (\forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+        \at(s->zone[y].present, L1) == \at(s->zone[y].present, L2) &&
+        \at(s->zone[y].frame_off, L1) == \at(s->zone[y].frame_off, L2) &&
+        \at(s->zone[y].word_off, L1) == \at(s->zone[y].word_off, L2) &&
+        zen_page_same_shape{L1, L2}(\at(&s->zone[y].pages, L1))) &&
+      (\forall integer i; 0 <= i < \at(s->nframes, L1) &&
+        (i < \at(s->zone[z].frame_off, L1) ||
+         i >= \at(s->zone[z].frame_off + s->zone[z].pages.nframes, L1)) ==>
+        \at(s->frames[i].state, L1) == \at(s->frames[i].state, L2) &&
+        \at(s->frames[i].order, L1) == \at(s->frames[i].order, L2));
+
+    // Zone y's descriptor i is the set's descriptor frame_off + i.
+    lemma zen_zone_frame_index: \forall zen_zone_set *s, integer y;
+      zen_zone_carved(s, y) ==>
+      \forall integer i; s->zone[y].pages.frames + i == s->frames + (s->zone[y].frame_off + i);
+
+    // So zone y's descriptors read the same when the set's do over its slice.
+    lemma zen_zone_slice_same{L1, L2}: \forall zen_zone_set *s, integer y;
+      (\forall integer i; \at(s->zone[y].pages.frames + i, L1) ==
+                          \at(s->frames + (s->zone[y].frame_off + i), L1)) &&
+      (\forall integer i; \at(s->zone[y].frame_off, L1) <= i <
+                          \at(s->zone[y].frame_off + s->zone[y].pages.nframes, L1) ==>
+        \at(s->frames[i].state, L1) == \at(\at(s->frames, L1)[i].state, L2) &&
+        \at(s->frames[i].order, L1) == \at(\at(s->frames, L1)[i].order, L2)) ==>
+      zen_frames_same{L1, L2}(\at(s->zone[y].pages.frames, L1), \at(s->zone[y].pages.nframes, L1));
+
+    // A zone other than z whose slice lies apart from z's keeps its frames.
+    lemma zen_zone_other_frames_same{L1, L2}: \forall zen_zone_set *s, integer z, integer y;
+      0 <= z < ZEN_ZONE_COUNT && 0 <= y < ZEN_ZONE_COUNT && y != z &&
+      zen_zone_others_same{L1, L2}(s, z) &&
+      \at(s->zone[y].present, L1) != 0 && zen_zone_carved{L1}(s, y) &&
+      (\at(s->zone[y].frame_off + s->zone[y].pages.nframes, L1) <= \at(s->zone[z].frame_off, L1) ||
+       \at(s->zone[z].frame_off + s->zone[z].pages.nframes, L1) <= \at(s->zone[y].frame_off, L1)) ==>
+      zen_frames_same{L1, L2}(\at(s->zone[y].pages.frames, L1), \at(s->zone[y].pages.nframes, L1));
+
+    // So does every zone other than z stay well formed.
+    lemma zen_zone_other_ok{L1, L2}: \forall zen_zone_set *s, integer z, integer y;
+      0 <= z < ZEN_ZONE_COUNT && 0 <= y < ZEN_ZONE_COUNT && y != z &&
+      \at(s->zone[z].present, L1) != 0 && zen_zone_set_valid{L1}(s) &&
+      zen_zone_others_same{L1, L2}(s, z) &&
+      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
+      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) &&
+      (\at(s->zone[y].present, L1) != 0 && \at(s->zone[y].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[y].pages.memory, L1) +
+                   (0 .. \at(s->zone[y].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_zone_ok{L2}(s, y);
+
+    // So the whole set stays valid once zone z itself is.
+    lemma zen_zone_set_kept{L1, L2}: \forall zen_zone_set *s, integer z;
+      0 <= z < ZEN_ZONE_COUNT && \at(s->zone[z].present, L1) != 0 &&
+      zen_zone_set_valid{L1}(s) && zen_zone_others_same{L1, L2}(s, z) && zen_zone_ok{L2}(s, z) &&
+      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
+      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) &&
+      (\forall integer y; 0 <= y < ZEN_ZONE_COUNT &&
+        \at(s->zone[y].present, L1) != 0 && \at(s->zone[y].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[y].pages.memory, L1) +
+                   (0 .. \at(s->zone[y].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_zone_set_valid{L2}(s);
+
     predicate zen_zone_holds(zen_zone_set *s, integer z, integer pfn) =
       s->zone[z].present != 0 && zen_in_range(&s->zone[z].pages, pfn);
 
@@ -431,7 +496,7 @@ zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, ui
       assumes !zen_zone_bad_request(s, max_zone, order, flags);
       assumes \exists integer z; 0 <= z <= max_zone && zen_zone_can_serve(s, z, order, flags);
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_OK ==> zen_zone_ok(s, zen_zone_of(*pfn));
+      ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
       // From the highest zone that can serve, never a zone above the request:
       ensures \result == ZEN_OK ==>
         \let z = zen_zone_of(*pfn);
@@ -475,7 +540,7 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
       assumes order <= ZEN_PAGE_MAX_ORDER;
       assumes \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, pfn);
       ensures zen_zone_holds(s, zen_zone_of(pfn), pfn);
-      ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_ok(s, zen_zone_of(pfn));
+      ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s);
       ensures \let a = &s->zone[zen_zone_of(pfn)].pages; \let i = pfn - a->start;
         (\at(a->frames[i].state, Pre) == ZEN_FRAME_RESERVED ==> \result == ZEN_ERR_RESERVED) &&
         (\at(a->frames[i].state, Pre) == ZEN_FRAME_FREE ==> \result == ZEN_ERR_NOT_ALLOCATED) &&
