@@ -336,6 +336,16 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
         /* Only an atomic request may take the zone below min (zen_zone_pick). */
         int below_min = free_frames < zone->min || free_frames - zone->min < ((uint64_t)1 << order);
         unsigned page_flags = (flags & ZEN_ZONE_ZERO) != 0u ? ZEN_PAGE_FLAG_ZERO : 0u;
+        /*@ assert z == 0 || z == 1 || z == 2; */
+        /* The page allocator's preconditions, for the zone picked. */
+        /*@ assert s->zone[z].pages.memory != \null ==>
+              \separated(pfn, s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+        /*@ assert (flags & ZEN_ZONE_ZERO) != 0 ==> s->zone[z].pages.memory != \null; */
+        /*@ assert order <= ZEN_PAGE_MAX_ORDER && page_flags <= ZEN_PAGE_FLAGS_ALL; */
+        /*@ assert (page_flags & ZEN_PAGE_FLAG_ZERO) != 0 ==> s->zone[z].pages.memory != \null; */
+        /*@ assert !zen_page_bad_request(&s->zone[z].pages, order, page_flags); */
+        /*@ assert \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER &&
+              s->zone[z].pages.stats.free_blocks[k] != 0; */
         st = zen_zone_alloc_from(s, z, order, page_flags, pfn);
         /*@ assert st == ZEN_OK ==> zen_zone_holds(s, z, *pfn) && zen_zone_of(*pfn) == z; */
         /* Served requests only: a zone that can serve always does unless
@@ -344,6 +354,12 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
             zen_zone_count(s, &s->stats.fallbacks);
         if (st == ZEN_OK && below_min)
             zen_zone_count(s, &s->stats.atomic_reserve);
+        /* The block, carried across the counter writes. */
+        /*@ assert st == ZEN_OK ==> zen_zone_of(*pfn) == z && zen_zone_holds(s, z, *pfn); */
+        /*@ assert st == ZEN_OK ==> z <= max_zone && zen_aligned(*pfn, order) &&
+              *pfn - s->zone[z].pages.start + zen_block_size(order) <= s->zone[z].pages.nframes &&
+              zen_is_state(&s->zone[z].pages, *pfn, ZEN_FRAME_ALLOCATED) &&
+              s->zone[z].pages.frames[*pfn - s->zone[z].pages.start].order == order; */
     }
     zen_hooks_leave(&s->hooks);
     return st;
