@@ -99,6 +99,25 @@ static void zen_zone_count(zen_zone_set *s, uint64_t *counter)
     /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
 }
 
+/* Store pfn in *out, a word outside the set and its arrays: no zone reads
+ * it, so every zone stays valid (zen_zone_ok_kept). */
+/*@ requires zen_zone_set_valid(s) && \valid(out);
+    requires \separated(out, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    assigns *out;
+    ensures *out == pfn && zen_zone_set_valid(s);
+ */
+static void zen_zone_put_pfn(zen_zone_set *s, zen_pfn *out, zen_pfn pfn)
+{
+    (void)s; /* named by the contract only */
+    *out = pfn;
+    /*@ assert zen_zone_same{Pre, Here}(s, 0); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 1); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 2); */
+    /*@ assert zen_zone_ok(s, 0); */
+    /*@ assert zen_zone_ok(s, 1); */
+    /*@ assert zen_zone_ok(s, 2); */
+}
+
 /* Count a request refused for bad input; returns st. */
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected;
@@ -285,29 +304,78 @@ static zen_status zen_zone_alloc_from(zen_zone_set *s, unsigned z, unsigned orde
                           s->zone[z].pages.words + (0 .. s->zone[z].pages.nwords - 1)); */
     /*@ assert \separated(s, s->zone[z].pages.memory +
                           (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
-    zen_status st = zen_page_alloc(&s->zone[z].pages, order, page_flags, pfn) == ZEN_OK ? ZEN_OK : ZEN_ERR_CORRUPT;
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+          \separated(&s->zone[y], s->zone[z].pages.memory +
+                     (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+    /*@ assert \separated(&s->nframes, s->zone[z].pages.memory +
+                     (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+    /*@ assert \separated(&s->nwords, s->zone[z].pages.memory +
+                     (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+    /*@ assert slice_apart: \forall integer i; 0 <= i < s->nframes &&
+          (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
+          \separated(s->frames + i, s->zone[z].pages.frames + (0 .. s->zone[z].pages.nframes - 1)); */
+    /* The page allocator answers into a local, outside everything the set
+     * reads; *pfn is written last (zen_zone_put_pfn). Below, one assert per
+     * zone and field group keeps each framing goal small. */
+    zen_pfn got = 0;
+    zen_status st = zen_page_alloc(&s->zone[z].pages, order, page_flags, &got) == ZEN_OK ? ZEN_OK : ZEN_ERR_CORRUPT;
     /*@ assert \at(s->frames, Pre) == s->frames && \at(s->nframes, Pre) == s->nframes &&
           \at(s->words, Pre) == s->words && \at(s->nwords, Pre) == s->nwords; */
-    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
-          \at(s->zone[y].present, Pre) == s->zone[y].present &&
-          \at(s->zone[y].frame_off, Pre) == s->zone[y].frame_off &&
-          \at(s->zone[y].word_off, Pre) == s->zone[y].word_off &&
-          \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
-          \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
-          \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
-          \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
-          \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
-          \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
-    /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
-          \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
-    /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT &&
+    /*@ assert \at(s->zone[0].present, Pre) == s->zone[0].present &&
+          \at(s->zone[0].frame_off, Pre) == s->zone[0].frame_off &&
+          \at(s->zone[0].word_off, Pre) == s->zone[0].word_off; */
+    /*@ assert \at(s->zone[1].present, Pre) == s->zone[1].present &&
+          \at(s->zone[1].frame_off, Pre) == s->zone[1].frame_off &&
+          \at(s->zone[1].word_off, Pre) == s->zone[1].word_off; */
+    /*@ assert \at(s->zone[2].present, Pre) == s->zone[2].present &&
+          \at(s->zone[2].frame_off, Pre) == s->zone[2].frame_off &&
+          \at(s->zone[2].word_off, Pre) == s->zone[2].word_off; */
+    /*@ assert \at(s->zone[0].pages.start, Pre) == s->zone[0].pages.start &&
+          \at(s->zone[0].pages.nframes, Pre) == s->zone[0].pages.nframes &&
+          \at(s->zone[0].pages.nwords, Pre) == s->zone[0].pages.nwords; */
+    /*@ assert \at(s->zone[1].pages.start, Pre) == s->zone[1].pages.start &&
+          \at(s->zone[1].pages.nframes, Pre) == s->zone[1].pages.nframes &&
+          \at(s->zone[1].pages.nwords, Pre) == s->zone[1].pages.nwords; */
+    /*@ assert \at(s->zone[2].pages.start, Pre) == s->zone[2].pages.start &&
+          \at(s->zone[2].pages.nframes, Pre) == s->zone[2].pages.nframes &&
+          \at(s->zone[2].pages.nwords, Pre) == s->zone[2].pages.nwords; */
+    /*@ assert \at(s->zone[0].pages.frames, Pre) == s->zone[0].pages.frames &&
+          \at(s->zone[0].pages.words, Pre) == s->zone[0].pages.words &&
+          \at(s->zone[0].pages.memory, Pre) == s->zone[0].pages.memory; */
+    /*@ assert \at(s->zone[1].pages.frames, Pre) == s->zone[1].pages.frames &&
+          \at(s->zone[1].pages.words, Pre) == s->zone[1].pages.words &&
+          \at(s->zone[1].pages.memory, Pre) == s->zone[1].pages.memory; */
+    /*@ assert \at(s->zone[2].pages.frames, Pre) == s->zone[2].pages.frames &&
+          \at(s->zone[2].pages.words, Pre) == s->zone[2].pages.words &&
+          \at(s->zone[2].pages.memory, Pre) == s->zone[2].pages.memory; */
+    /*@ assert \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+          \at(s->zone[0].pages.tree[k].levels, Pre) == s->zone[0].pages.tree[k].levels; */
+    /*@ assert \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+          \at(s->zone[1].pages.tree[k].levels, Pre) == s->zone[1].pages.tree[k].levels; */
+    /*@ assert \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+          \at(s->zone[2].pages.tree[k].levels, Pre) == s->zone[2].pages.tree[k].levels; */
+    /*@ assert \forall integer k, l;
           0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
-          \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
-          \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
-    /*@ assert \forall integer i; 0 <= i < s->nframes &&
-          (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
+          \at(s->zone[0].pages.tree[k].offset[l], Pre) == s->zone[0].pages.tree[k].offset[l] &&
+          \at(s->zone[0].pages.tree[k].length[l], Pre) == s->zone[0].pages.tree[k].length[l]; */
+    /*@ assert \forall integer k, l;
+          0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+          \at(s->zone[1].pages.tree[k].offset[l], Pre) == s->zone[1].pages.tree[k].offset[l] &&
+          \at(s->zone[1].pages.tree[k].length[l], Pre) == s->zone[1].pages.tree[k].length[l]; */
+    /*@ assert \forall integer k, l;
+          0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+          \at(s->zone[2].pages.tree[k].offset[l], Pre) == s->zone[2].pages.tree[k].offset[l] &&
+          \at(s->zone[2].pages.tree[k].length[l], Pre) == s->zone[2].pages.tree[k].length[l]; */
+    /*@ assert frames_below: \forall integer i; 0 <= i < \at(s->zone[z].frame_off, Pre) ==>
           \at(s->frames[i].state, Pre) == s->frames[i].state &&
           \at(s->frames[i].order, Pre) == s->frames[i].order; */
+    /*@ assert frames_above: \forall integer i;
+          \at(s->zone[z].frame_off + s->zone[z].pages.nframes, Pre) <= i < \at(s->nframes, Pre) ==>
+          \at(s->frames[i].state, Pre) == s->frames[i].state &&
+          \at(s->frames[i].order, Pre) == s->frames[i].order; */
+    /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+    /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
+    /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
     /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
     /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
           \valid(s->words + (0 .. s->nwords - 1)); */
@@ -315,6 +383,9 @@ static zen_status zen_zone_alloc_from(zen_zone_set *s, unsigned z, unsigned orde
           s->zone[y].pages.memory != \null ==>
           \valid(s->zone[y].pages.memory + (0 .. s->zone[y].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
     /*@ assert st == ZEN_OK ==> zen_zone_ok(s, z); */
+    /*@ assert st == ZEN_OK ==> zen_zone_set_valid(s); */
+    if (st == ZEN_OK)
+        zen_zone_put_pfn(s, pfn, got);
     return st;
 }
 
@@ -411,7 +482,7 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
               0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
               \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
               \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
-        /*@ assert \forall integer i; 0 <= i < s->nframes &&
+        /*@ assert frames_outside: \forall integer i; 0 <= i < s->nframes &&
               (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
               \at(s->frames[i].state, Pre) == s->frames[i].state &&
               \at(s->frames[i].order, Pre) == s->frames[i].order; */
