@@ -5,17 +5,348 @@
 
 /* ---- building -------------------------------------------------------------- */
 
-/* Default watermarks of a zone with `managed` usable frames. */
-/*@ requires \valid(zone);
-    assigns zone->min, zone->low, zone->high;
-    ensures zone->min <= zone->low <= zone->high <= managed;
+
+/*@ // Where the plan puts zone z's slices: after those of the zones below it.
+    logic integer zen_layout_frame_off(zen_zone_layout l, integer z) =
+      (z > 0 ? l.nframes[0] : 0) + (z > 1 ? l.nframes[1] : 0) + (z > 2 ? l.nframes[2] : 0);
+    logic integer zen_layout_word_off(zen_zone_layout l, integer z) =
+      (z > 0 ? l.nwords[0] : 0) + (z > 1 ? l.nwords[1] : 0) + (z > 2 ? l.nwords[2] : 0);
+
+    // Zone z is built as plan l lays it out, with every frame still reserved.
+    predicate zen_zone_built(zen_zone_set *s, zen_zone_layout l, integer z) =
+      zen_zone_ok(s, z) &&
+      (s->zone[z].present != 0 <==> l.nframes[z] != 0) &&
+      s->zone[z].frame_off == zen_layout_frame_off(l, z) &&
+      s->zone[z].word_off == zen_layout_word_off(l, z) &&
+      (s->zone[z].present != 0 ==>
+        s->zone[z].pages.start == l.start[z] && s->zone[z].pages.nframes == l.nframes[z] &&
+        s->zone[z].pages.nwords == l.nwords[z] && s->zone[z].pages.memory == \null &&
+        \forall integer i; 0 <= i < s->zone[z].pages.nframes ==>
+          s->zone[z].pages.frames[i].state == ZEN_FRAME_RESERVED);
+
+    // Zone z, present or not, reads the same at L1 and L2.
+    predicate zen_zone_kept{L1, L2}(zen_zone_set *s, integer z) =
+      \at(s->zone[z].present, L1) == \at(s->zone[z].present, L2) &&
+      \at(s->zone[z].frame_off, L1) == \at(s->zone[z].frame_off, L2) &&
+      \at(s->zone[z].word_off, L1) == \at(s->zone[z].word_off, L2) &&
+      (\at(s->zone[z].present, L1) != 0 ==> zen_zone_same{L1, L2}(s, z));
+
+    lemma zen_zone_built_kept{L1, L2}: \forall zen_zone_set *s, zen_zone_layout l, integer z;
+      0 <= z < ZEN_ZONE_COUNT && zen_zone_built{L1}(s, l, z) && zen_zone_kept{L1, L2}(s, z) &&
+      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
+      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) ==>
+      zen_zone_built{L2}(s, l, z);
+
+    // Zone bounds do not overlap: a frame inside zone z's bounds is of zone z.
+    lemma zen_zone_of_inside: \forall integer z, p;
+      0 <= z < ZEN_ZONE_COUNT && zen_zone_first(z) <= p < zen_zone_end(z) ==> zen_zone_of(p) == z;
+
+    // The map reads the same at L1 and L2: it decides the same frames.
+    predicate zen_map_same{L1, L2}(zen_mem_range *m, integer n) =
+      \forall integer i; 0 <= i < n ==>
+        \at(m[i].base, L1) == \at(m[i].base, L2) && \at(m[i].length, L1) == \at(m[i].length, L2) &&
+        \at(m[i].type, L1) == \at(m[i].type, L2);
+
+    lemma zen_map_usable_kept{L1, L2}: \forall zen_mem_range *m, integer n, p;
+      zen_map_same{L1, L2}(m, n) ==> (zen_map_usable{L1}(m, n, p) <==> zen_map_usable{L2}(m, n, p));
+    lemma zen_map_well_formed_kept{L1, L2}: \forall zen_mem_range *m, integer n;
+      zen_map_same{L1, L2}(m, n) && zen_map_well_formed{L1}(m, n) ==> zen_map_well_formed{L2}(m, n);
  */
-static void zen_zone_default_watermarks(zen_zone *zone, uint64_t managed)
+
+/* Zone z over [start, start + n) (absent for n 0), its descriptors and words
+ * the slices of the set's at the given offsets, every frame reserved.
+ * zen_page_init's contract does not name the length and direct map it
+ * records, so they are checked: a mismatch would be ZEN_ERR_CORRUPT. */
+/*@ requires \valid(s) && z < ZEN_ZONE_COUNT;
+    requires \valid(s->frames + (0 .. s->nframes - 1)) && \valid(s->words + (0 .. s->nwords - 1));
+    requires \separated(s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    requires n <= ZEN_PAGE_MAX_FRAMES;
+    requires n != 0 ==> zen_zone_first(z) <= start && start + n <= zen_zone_end(z);
+    requires frame_off + n <= s->nframes && word_off + nw <= s->nwords;
+    // The zones below z are left as they are; their slices end before z's.
+    requires z > 0 && s->zone[0].present != 0 ==>
+      zen_zone_carved(s, 0) && s->zone[0].frame_off + s->zone[0].pages.nframes <= frame_off;
+    requires z > 1 && s->zone[1].present != 0 ==>
+      zen_zone_carved(s, 1) && s->zone[1].frame_off + s->zone[1].pages.nframes <= frame_off;
+    assigns s->zone[z], s->frames[frame_off .. frame_off + n - 1], s->words[word_off .. word_off + nw - 1];
+    ensures z > 0 ==> zen_zone_kept{Pre, Post}(s, 0);
+    ensures z > 1 ==> zen_zone_kept{Pre, Post}(s, 1);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures s->frames == \old(s->frames) && s->nframes == \old(s->nframes) &&
+            s->words == \old(s->words) && s->nwords == \old(s->nwords);
+    ensures s->zone[z].present != 0 <==> n != 0;
+    ensures s->zone[z].frame_off == frame_off && s->zone[z].word_off == word_off;
+    ensures \result == ZEN_OK ==> zen_zone_ok(s, z);
+    ensures \result == ZEN_OK ==> (s->zone[z].present != 0 ==>
+        s->zone[z].pages.start == start && s->zone[z].pages.nframes == n &&
+        s->zone[z].pages.nwords == nw && s->zone[z].pages.memory == \null &&
+        \forall integer i; 0 <= i < n ==> s->zone[z].pages.frames[i].state == ZEN_FRAME_RESERVED);
+ */
+static zen_status zen_zone_setup(zen_zone_set *s, unsigned z, zen_pfn start, uint64_t n, uint64_t nw,
+                                 uint64_t frame_off, uint64_t word_off)
 {
-    uint64_t min = managed / 128u;
+    zen_zone *zone = &s->zone[z];
+    zone->present = n != 0u;
+    zone->frame_off = frame_off;
+    zone->word_off = word_off;
+    zone->min = 0;
+    zone->low = 0;
+    zone->high = 0;
+    if (zone->present) {
+        zen_page_frame *f = s->frames + frame_off;
+        /*@ assert 0 < n <= ZEN_PAGE_MAX_FRAMES && start + n <= ZEN_PFN_LIMIT; */
+        /*@ assert \separated(s, f + (0 .. n - 1), s->words + (word_off .. word_off + nw - 1)); */
+        /*@ assert \separated(&zone->present, &zone->frame_off, &zone->word_off, &zone->pages); */
+        /*@ assert present_apart: \separated(&zone->present, f + (0 .. n - 1)); */
+        /*@ assert \forall integer i; 0 <= i < frame_off ==> \separated(s->frames + i, f + (0 .. n - 1)); */
+        zen_status st = zen_page_init(&zone->pages, start, n, f, s->words + word_off, nw, 0, 0);
+        /* The zones below keep their descriptors, all of them below frame_off
+         * (lemma zen_zone_slice_same). */
+        /*@ assert below: \forall integer i; 0 <= i < frame_off ==>
+              \at(s->frames[i].state, Pre) == \at(s->frames, Pre)[i].state &&
+              \at(s->frames[i].order, Pre) == \at(s->frames, Pre)[i].order; */
+        /*@ assert z > 0 && \at(s->zone[0].present, Pre) != 0 ==>
+              zen_frames_same{Pre, Here}(\at(s->zone[0].pages.frames, Pre), \at(s->zone[0].pages.nframes, Pre)); */
+        /*@ assert z > 1 && \at(s->zone[1].present, Pre) != 0 ==>
+              zen_frames_same{Pre, Here}(\at(s->zone[1].pages.frames, Pre), \at(s->zone[1].pages.nframes, Pre)); */
+        /*@ assert present_kept: zone->present != 0; */
+        /*@ assert zone->frame_off == frame_off; */
+        /*@ assert zone->word_off == word_off; */
+        /*@ assert s->frames == \at(s->frames, Pre) && s->nframes == \at(s->nframes, Pre) &&
+                   s->words == \at(s->words, Pre) && s->nwords == \at(s->nwords, Pre); */
+        /*@ assert z > 0 ==> \at(s->zone[0].present, Pre) == s->zone[0].present &&
+              \at(s->zone[0].frame_off, Pre) == s->zone[0].frame_off &&
+              \at(s->zone[0].word_off, Pre) == s->zone[0].word_off; */
+        /*@ assert z > 0 ==>
+              \at(s->zone[0].pages.start, Pre) == s->zone[0].pages.start &&
+              \at(s->zone[0].pages.nframes, Pre) == s->zone[0].pages.nframes &&
+              \at(s->zone[0].pages.nwords, Pre) == s->zone[0].pages.nwords &&
+              \at(s->zone[0].pages.frames, Pre) == s->zone[0].pages.frames &&
+              \at(s->zone[0].pages.words, Pre) == s->zone[0].pages.words &&
+              \at(s->zone[0].pages.memory, Pre) == s->zone[0].pages.memory; */
+        /*@ assert z > 0 ==> \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+              \at(s->zone[0].pages.tree[k].levels, Pre) == s->zone[0].pages.tree[k].levels; */
+        /*@ assert z > 0 ==> \forall integer k, l; 0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+              \at(s->zone[0].pages.tree[k].offset[l], Pre) == s->zone[0].pages.tree[k].offset[l] &&
+              \at(s->zone[0].pages.tree[k].length[l], Pre) == s->zone[0].pages.tree[k].length[l]; */
+        /*@ assert z > 0 && \at(s->zone[0].present, Pre) != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+        /*@ assert z > 0 ==> zen_zone_kept{Pre, Here}(s, 0); */
+        /*@ assert z > 1 ==> \at(s->zone[1].present, Pre) == s->zone[1].present &&
+              \at(s->zone[1].frame_off, Pre) == s->zone[1].frame_off &&
+              \at(s->zone[1].word_off, Pre) == s->zone[1].word_off; */
+        /*@ assert z > 1 ==>
+              \at(s->zone[1].pages.start, Pre) == s->zone[1].pages.start &&
+              \at(s->zone[1].pages.nframes, Pre) == s->zone[1].pages.nframes &&
+              \at(s->zone[1].pages.nwords, Pre) == s->zone[1].pages.nwords &&
+              \at(s->zone[1].pages.frames, Pre) == s->zone[1].pages.frames &&
+              \at(s->zone[1].pages.words, Pre) == s->zone[1].pages.words &&
+              \at(s->zone[1].pages.memory, Pre) == s->zone[1].pages.memory; */
+        /*@ assert z > 1 ==> \forall integer k; 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+              \at(s->zone[1].pages.tree[k].levels, Pre) == s->zone[1].pages.tree[k].levels; */
+        /*@ assert z > 1 ==> \forall integer k, l; 0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+              \at(s->zone[1].pages.tree[k].offset[l], Pre) == s->zone[1].pages.tree[k].offset[l] &&
+              \at(s->zone[1].pages.tree[k].length[l], Pre) == s->zone[1].pages.tree[k].length[l]; */
+        /*@ assert z > 1 && \at(s->zone[1].present, Pre) != 0 ==> zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
+        /*@ assert z > 1 ==> zen_zone_kept{Pre, Here}(s, 1); */
+        if (st != ZEN_OK || zone->pages.nwords != nw || zone->pages.memory != 0)
+            return ZEN_ERR_CORRUPT;
+        /*@ assert zen_page_valid(&zone->pages) && zen_page_canonical(&zone->pages); */
+        /*@ assert zen_zone_carved(s, z); */
+        /*@ assert zone->pages.start == start && zone->pages.nframes == n; */
+        /*@ assert zone->pages.nwords == nw && zone->pages.memory == \null; */
+        /*@ assert \forall integer i; 0 <= i < n ==> f[i].state == ZEN_FRAME_RESERVED; */
+        /*@ assert zone->pages.frames == f; */
+        /*@ assert \forall integer i; 0 <= i < n ==> zone->pages.frames[i].state == ZEN_FRAME_RESERVED; */
+    }
+    return ZEN_OK;
+}
+
+/* Every zone as plan lays it out, its slices carved in zone order from the
+ * set's arrays, every frame reserved. One call per zone, lowest first, so
+ * that each zone's slices start where those of the zone below end. */
+/*@ requires \valid(s);
+    requires \valid(s->frames + (0 .. s->nframes - 1)) && \valid(s->words + (0 .. s->nwords - 1));
+    requires \separated(s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    requires \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> plan.nframes[z] <= ZEN_PAGE_MAX_FRAMES &&
+      (plan.nframes[z] != 0 ==> zen_zone_first(z) <= plan.start[z] &&
+                                plan.start[z] + plan.nframes[z] <= zen_zone_end(z));
+    requires zen_layout_frame_off(plan, 3) <= s->nframes && zen_layout_word_off(plan, 3) <= s->nwords;
+    assigns s->zone[0 .. ZEN_ZONE_COUNT - 1], s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures s->frames == \old(s->frames) && s->nframes == \old(s->nframes) &&
+            s->words == \old(s->words) && s->nwords == \old(s->nwords);
+    ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
+    ensures \result == ZEN_OK ==>
+      zen_zone_built(s, plan, 0) && zen_zone_built(s, plan, 1) && zen_zone_built(s, plan, 2);
+ */
+static zen_status zen_zone_build(zen_zone_set *s, zen_zone_layout plan)
+{
+    if (zen_zone_setup(s, ZEN_ZONE_DMA, plan.start[0], plan.nframes[0], plan.nwords[0], 0, 0) != ZEN_OK)
+        return ZEN_ERR_CORRUPT;
+    /*@ assert zen_zone_built(s, plan, 0); */
+    if (zen_zone_setup(s, ZEN_ZONE_DMA32, plan.start[1], plan.nframes[1], plan.nwords[1], plan.nframes[0],
+                       plan.nwords[0]) != ZEN_OK)
+        return ZEN_ERR_CORRUPT;
+    /*@ assert zen_zone_built(s, plan, 1); */
+    /*@ assert zen_zone_built(s, plan, 0); */
+    if (zen_zone_setup(s, ZEN_ZONE_NORMAL, plan.start[2], plan.nframes[2], plan.nwords[2],
+                       plan.nframes[0] + plan.nframes[1], plan.nwords[0] + plan.nwords[1]) != ZEN_OK)
+        return ZEN_ERR_CORRUPT;
+    /*@ assert zen_zone_built(s, plan, 2); */
+    /*@ assert zen_zone_built(s, plan, 1); */
+    /*@ assert zen_zone_built(s, plan, 0); */
+    /*@ assert zen_zones_apart(s, 0, 1) && zen_zones_apart(s, 0, 2) && zen_zones_apart(s, 1, 2); */
+    return ZEN_OK;
+}
+
+/*@ // From L1 to L2 zone z's usable frames grew by those of [pos, end).
+    predicate zen_zone_grown{L1, L2}(zen_zone_set *s, integer z, integer pos, integer end) =
+      \forall integer p; zen_zone_holds{L2}(s, z, p) ==>
+        (zen_zone_frame_usable{L2}(s, z, p) <==> (zen_zone_frame_usable{L1}(s, z, p) || pos <= p < end));
+
+    // At L, zone z's usable frames are the usable frames of the map (as it
+    // reads at M) below pos.
+    predicate zen_zone_swept{L, M}(zen_zone_set *s, integer z, zen_mem_range *m, integer n, integer pos) =
+      \forall integer p; zen_zone_holds{L}(s, z, p) ==>
+        (zen_zone_frame_usable{L}(s, z, p) <==> (p < pos && zen_map_usable{M}(m, n, p)));
+ */
+
+/*@ // A zone whose part of the set reads the same and that holds no frame
+    // of the run did not grow.
+    lemma zen_zone_grown_none{L1, L2}: \forall zen_zone_set *s, integer z, pos, end;
+      (\at(s->zone[z].present, L1) != 0 ==> zen_zone_same{L1, L2}(s, z)) &&
+      \at(s->zone[z].present, L1) == \at(s->zone[z].present, L2) &&
+      (\forall integer p; zen_zone_holds{L1}(s, z, p) ==> !(pos <= p < end)) ==>
+      zen_zone_grown{L1, L2}(s, z, pos, end);
+
+    // The zone that took the run grew by it, frame by frame.
+    lemma zen_zone_grown_by{L1, L2}: \forall zen_zone_set *s, integer z, pos, end;
+      \at(s->zone[z].present, L1) == \at(s->zone[z].present, L2) &&
+      \at(s->zone[z].pages.start, L1) == \at(s->zone[z].pages.start, L2) &&
+      \at(s->zone[z].pages.nframes, L1) == \at(s->zone[z].pages.nframes, L2) &&
+      (\let a = \at(&s->zone[z].pages, L1); \forall integer p; zen_in_range{L2}(a, p) ==>
+        (!zen_is_state{L2}(a, p, ZEN_FRAME_RESERVED) <==>
+          (!zen_is_state{L1}(a, p, ZEN_FRAME_RESERVED) || pos <= p < end))) ==>
+      zen_zone_grown{L1, L2}(s, z, pos, end);
+ */
+
+/* Make the usable run [pos, end) free in zone z, the one that holds it. */
+/*@ requires zen_zone_set_valid(s);
+    requires z == zen_zone_of(pos) && pos < end;
+    requires \forall integer p; pos <= p < end ==> zen_zone_of(p) == zen_zone_of(pos);
+    requires zen_zone_holds(s, zen_zone_of(pos), pos) && zen_zone_holds(s, zen_zone_of(pos), end - 1);
+    requires \forall integer p; pos <= p < end ==>
+      zen_is_state(&s->zone[zen_zone_of(pos)].pages, p, ZEN_FRAME_RESERVED);
+    assigns s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
+            s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
+    ensures s->frames == \old(s->frames) && s->nframes == \old(s->nframes) &&
+            s->words == \old(s->words) && s->nwords == \old(s->nwords);
+    ensures \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+      s->zone[y].present == \old(s->zone[y].present) && s->zone[y].pages.start == \old(s->zone[y].pages.start) &&
+      s->zone[y].pages.nframes == \old(s->zone[y].pages.nframes);
+    ensures \result == ZEN_OK ==> zen_zone_grown{Pre, Post}(s, 0, pos, end) &&
+      zen_zone_grown{Pre, Post}(s, 1, pos, end) && zen_zone_grown{Pre, Post}(s, 2, pos, end);
+ */
+static zen_status zen_zone_add_run(zen_zone_set *s, unsigned z, zen_pfn pos, zen_pfn end)
+{
+    /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z) && s->zone[z].present != 0; */
+    /*@ assert z == 0 || z == 1 || z == 2; */
+    /*@ assert fresh: end - pos != 0 && zen_in_range(&s->zone[z].pages, pos) &&
+          end - pos <= s->zone[z].pages.nframes - (pos - s->zone[z].pages.start); */
+    zen_status st = zen_page_add_range(&s->zone[z].pages, pos, end - pos);
+    /* The other zones are not touched: the set stays valid when zone z
+     * does (lemma zen_zone_set_kept). */
+    /*@ assert \at(s->frames, Pre) == s->frames && \at(s->nframes, Pre) == s->nframes &&
+          \at(s->words, Pre) == s->words && \at(s->nwords, Pre) == s->nwords; */
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+          \at(s->zone[y].present, Pre) == s->zone[y].present &&
+          \at(s->zone[y].frame_off, Pre) == s->zone[y].frame_off &&
+          \at(s->zone[y].word_off, Pre) == s->zone[y].word_off &&
+          \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
+          \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
+          \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
+          \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
+          \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
+          \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
+    /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+          \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
+    /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT &&
+          0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+          \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
+          \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
+    /*@ assert frames_outside: \forall integer i; 0 <= i < s->nframes &&
+          (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
+          \at(s->frames[i].state, Pre) == s->frames[i].state &&
+          \at(s->frames[i].order, Pre) == s->frames[i].order; */
+    /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+    /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
+          \valid(s->words + (0 .. s->nwords - 1)); */
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
+          s->zone[y].pages.memory != \null ==>
+          \valid(s->zone[y].pages.memory + (0 .. s->zone[y].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+    /*@ assert st == ZEN_OK ==> zen_zone_ok(s, z); */
+    /*@ assert st == ZEN_OK ==> zen_zone_set_valid(s); */
+    /* Zone z grew by the run; the others hold none of it and did not. */
+    /*@ assert grown_z: st == ZEN_OK ==> \forall integer p; zen_in_range(&s->zone[z].pages, p) ==>
+          (!zen_is_state(&s->zone[z].pages, p, ZEN_FRAME_RESERVED) <==>
+            (!\at(zen_is_state(&s->zone[z].pages, p, ZEN_FRAME_RESERVED), Pre) || pos <= p < end)); */
+    /*@ assert z != 0 ==> \forall integer p; \at(zen_zone_holds(s, 0, p), Pre) ==> !(pos <= p < end); */
+    /*@ assert z != 1 ==> \forall integer p; \at(zen_zone_holds(s, 1, p), Pre) ==> !(pos <= p < end); */
+    /*@ assert z != 2 ==> \forall integer p; \at(zen_zone_holds(s, 2, p), Pre) ==> !(pos <= p < end); */
+    /*@ assert z != 0 && s->zone[0].present != 0 ==> zen_zone_same{Pre, Here}(s, 0); */
+    /*@ assert z != 1 && s->zone[1].present != 0 ==> zen_zone_same{Pre, Here}(s, 1); */
+    /*@ assert z != 2 && s->zone[2].present != 0 ==> zen_zone_same{Pre, Here}(s, 2); */
+    /*@ assert st == ZEN_OK && z == 0 ==> zen_zone_grown{Pre, Here}(s, 0, pos, end); */
+    /*@ assert z != 0 ==> zen_zone_grown{Pre, Here}(s, 0, pos, end); */
+    /*@ assert st == ZEN_OK && z == 1 ==> zen_zone_grown{Pre, Here}(s, 1, pos, end); */
+    /*@ assert z != 1 ==> zen_zone_grown{Pre, Here}(s, 1, pos, end); */
+    /*@ assert st == ZEN_OK && z == 2 ==> zen_zone_grown{Pre, Here}(s, 2, pos, end); */
+    /*@ assert z != 2 ==> zen_zone_grown{Pre, Here}(s, 2, pos, end); */
+    return st;
+}
+
+/* The default watermarks of zone z, if present, from its usable frames
+ * (zen_zone.h): min 1/128 of them, low and high 5/4 and 3/2 of min. */
+/*@ requires zen_zone_set_valid(s) && z < ZEN_ZONE_COUNT;
+    assigns s->zone[z].min, s->zone[z].low, s->zone[z].high;
+    ensures zen_zone_set_valid(s);
+    ensures s->zone[z].present != 0 ==>
+      s->zone[z].min <= s->zone[z].low <= s->zone[z].high <= s->zone[z].pages.stats.managed;
+ */
+static void zen_zone_default_watermarks(zen_zone_set *s, unsigned z)
+{
+    zen_zone *zone = &s->zone[z];
+    if (!zone->present)
+        return;
+    uint64_t min = zone->pages.stats.managed / 128u;
     zone->min = min;
     zone->low = min + min / 4u;
     zone->high = min + min / 2u;
+    /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[0].pages); */
+    /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
+    /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+}
+
+/* Set the default watermarks of every present zone. */
+/*@ requires zen_zone_set_valid(s);
+    assigns s->zone[0 .. ZEN_ZONE_COUNT - 1].min, s->zone[0 .. ZEN_ZONE_COUNT - 1].low,
+            s->zone[0 .. ZEN_ZONE_COUNT - 1].high;
+    ensures zen_zone_set_valid(s);
+ */
+static void zen_zone_set_defaults(zen_zone_set *s)
+{
+    /*@ loop invariant 0 <= z <= ZEN_ZONE_COUNT;
+        loop invariant zen_zone_set_valid(s);
+        loop assigns z, s->zone[0 .. ZEN_ZONE_COUNT - 1].min, s->zone[0 .. ZEN_ZONE_COUNT - 1].low,
+                     s->zone[0 .. ZEN_ZONE_COUNT - 1].high;
+        loop variant ZEN_ZONE_COUNT - z; */
+    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++)
+        zen_zone_default_watermarks(s, z);
 }
 
 zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t count, uint64_t capacity,
@@ -26,6 +357,13 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     zen_status st = zen_zone_plan(map, count, capacity, &plan);
     if (st != ZEN_OK)
         return st;
+    /* The plan succeeds only for a well-formed map with usable frames. */
+    /*@ assert count <= capacity; */
+    /*@ assert \at(zen_map_well_formed(map, count), Pre); */
+    /*@ assert \at(zen_map_has_usable(map, count), Pre); */
+    /*@ assert zen_map_same{Pre, Here}(map, count); */
+    /*@ assert \forall integer z, p; 0 <= p < ZEN_PFN_LIMIT && zen_zone_of(p) == z &&
+          \at(zen_map_usable(map, count, p), Pre) ==> plan.start[z] <= p < plan.start[z] + plan.nframes[z]; */
     if (plan.frames_needed > nframes || plan.words_needed > nwords)
         return ZEN_ERR_NOMEM;
 
@@ -41,42 +379,64 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     s->stats.fallbacks = 0;
     s->stats.atomic_reserve = 0;
 
-    uint64_t frame_off = 0;
-    uint64_t word_off = 0;
-    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
-        zen_zone *zone = &s->zone[z];
-        zone->present = plan.nframes[z] != 0u;
-        zone->frame_off = frame_off;
-        zone->word_off = word_off;
-        zone->min = 0;
-        zone->low = 0;
-        zone->high = 0;
-        if (zone->present) {
-            st = zen_page_init(&zone->pages, plan.start[z], plan.nframes[z], frames + frame_off,
-                               words + word_off, plan.nwords[z], 0, 0);
-            if (st != ZEN_OK)
-                return ZEN_ERR_CORRUPT;
-        }
-        frame_off += plan.nframes[z];
-        word_off += plan.nwords[z];
-    }
+    /*@ assert \separated(map + (0 .. count - 1), s, frames + (0 .. nframes - 1), words + (0 .. nwords - 1)); */
+    st = zen_zone_build(s, plan);
+    if (st != ZEN_OK)
+        return st;
+    /*@ assert zen_zone_set_valid(s) && s->frames == frames && s->nframes == nframes &&
+               s->words == words && s->nwords == nwords; */
+    /*@ assert \separated(map + (0 .. count - 1), s, s->frames + (0 .. s->nframes - 1),
+                          s->words + (0 .. s->nwords - 1)); */
+    /*@ assert zen_map_same{Pre, Here}(map, count); */
+    /*@ assert \forall integer p; 0 <= p < ZEN_PFN_LIMIT && \at(zen_map_usable(map, count, p), Pre) ==>
+          zen_zone_holds(s, zen_zone_of(p), p); */
 
     /* Second sweep: hand each usable run to the zone that holds it. */
     zen_pfn pos = 0;
+    /*@ loop invariant 0 <= pos <= ZEN_PFN_LIMIT;
+        loop invariant zen_zone_set_valid(s);
+        loop invariant s->frames == frames && s->nframes == nframes && s->words == words && s->nwords == nwords;
+        loop invariant \separated(map + (0 .. count - 1), s, s->frames + (0 .. s->nframes - 1),
+                                  s->words + (0 .. s->nwords - 1));
+        loop invariant zen_map_same{Pre, Here}(map, count);
+        loop invariant \forall integer p; 0 <= p < ZEN_PFN_LIMIT && \at(zen_map_usable(map, count, p), Pre) ==>
+          zen_zone_holds(s, zen_zone_of(p), p);
+        // The zones hand out exactly the usable frames below pos:
+        loop invariant zen_zone_swept{Here, Pre}(s, 0, map, count, pos);
+        loop invariant zen_zone_swept{Here, Pre}(s, 1, map, count, pos);
+        loop invariant zen_zone_swept{Here, Pre}(s, 2, map, count, pos);
+        loop assigns pos, st, frames[0 .. nframes - 1], words[0 .. nwords - 1],
+                     s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+        loop variant ZEN_PFN_LIMIT - pos; */
     while (pos < ZEN_PFN_LIMIT) {
         zen_pfn end;
+        /*@ assert zen_map_well_formed(map, count); */
         if (zen_map_run(map, count, pos, &end)) {
-            st = zen_page_add_range(&s->zone[zen_zone_index(pos)].pages, pos, end - pos);
+            /*@ assert \forall integer p; pos <= p < end ==> \at(zen_map_usable(map, count, p), Pre); */
+            /*@ assert zen_zone_holds(s, zen_zone_of(pos), pos) && zen_zone_holds(s, zen_zone_of(pos), end - 1); */
+            /*@ assert \forall integer p; pos <= p < end ==>
+                  zen_is_state(&s->zone[zen_zone_of(pos)].pages, p, ZEN_FRAME_RESERVED); */
+            st = zen_zone_add_run(s, zen_zone_index(pos), pos, end);
             if (st != ZEN_OK)
                 return ZEN_ERR_CORRUPT;
+            /*@ assert zen_zone_swept{Here, Pre}(s, 0, map, count, end); */
+            /*@ assert zen_zone_swept{Here, Pre}(s, 1, map, count, end); */
+            /*@ assert zen_zone_swept{Here, Pre}(s, 2, map, count, end); */
+        } else {
+            /*@ assert \forall integer p; pos <= p < end ==> !\at(zen_map_usable(map, count, p), Pre); */
         }
         pos = end;
     }
 
-    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++) {
-        if (s->zone[z].present)
-            zen_zone_default_watermarks(&s->zone[z], s->zone[z].pages.stats.managed);
-    }
+    zen_zone_set_defaults(s);
+    /*@ assert zen_map_same{Pre, Here}(map, count); */
+    /*@ assert zen_zone_swept{Here, Pre}(s, 0, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert zen_zone_swept{Here, Pre}(s, 1, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert zen_zone_swept{Here, Pre}(s, 2, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert \forall integer z, p; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert zen_zone_swept{Here, Here}(s, 0, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert zen_zone_swept{Here, Here}(s, 1, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert zen_zone_swept{Here, Here}(s, 2, map, count, ZEN_PFN_LIMIT); */
     return ZEN_OK;
 }
 

@@ -354,6 +354,9 @@ typedef struct zen_zone_check_report {
       ensures \result == ZEN_OK ==> \forall integer z, p;
         0 <= p < ZEN_PFN_LIMIT && zen_zone_of(p) == z && zen_map_usable(map, count, p) ==>
         plan->start[z] <= p < plan->start[z] + plan->nframes[z];
+      ensures \result == ZEN_OK ==>
+        plan->frames_needed == plan->nframes[0] + plan->nframes[1] + plan->nframes[2] &&
+        plan->words_needed == plan->nwords[0] + plan->nwords[1] + plan->nwords[2];
       ensures \result != ZEN_OK ==> *plan == \old(*plan);
     complete behaviors;
     disjoint behaviors;
@@ -383,12 +386,14 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
       assumes count <= capacity && !zen_map_well_formed(map, count);
       assigns \nothing;
       ensures \result == ZEN_ERR_INVAL || \result == ZEN_ERR_OVERFLOW;
-    behavior well_formed:
-      assumes count <= capacity && zen_map_well_formed(map, count);
-      ensures \result == ZEN_OK || \result == ZEN_ERR_NO_USABLE || \result == ZEN_ERR_RANGE ||
-              \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_ERR_NO_USABLE ==> !zen_map_has_usable(map, count);
-      ensures \result != ZEN_ERR_NO_USABLE ==> zen_map_has_usable(map, count);
+    behavior no_usable:
+      assumes count <= capacity && zen_map_well_formed(map, count) && !zen_map_has_usable(map, count);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_NO_USABLE;
+    behavior usable:
+      assumes count <= capacity && zen_map_well_formed(map, count) && zen_map_has_usable(map, count);
+      ensures \result == ZEN_OK || \result == ZEN_ERR_RANGE || \result == ZEN_ERR_NOMEM ||
+              \result == ZEN_ERR_CORRUPT;
       ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
       ensures \result == ZEN_OK ==> s->frames == frames && s->words == words;
       // Every zone holds exactly the usable frames of its address bounds:

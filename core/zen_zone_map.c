@@ -185,6 +185,8 @@ zen_status zen_zone_plan(const zen_mem_range *map, uint64_t count, uint64_t capa
         loop invariant \forall integer y; 0 <= y < z ==>
           out.start[y] == first[y] && out.nframes[y] == stop[y] - first[y] &&
           out.nframes[y] <= ZEN_PAGE_MAX_FRAMES;
+        loop invariant words == (z > 0 ? out.nwords[0] : 0) + (z > 1 ? out.nwords[1] : 0) +
+                                (z > 2 ? out.nwords[2] : 0);
         loop assigns z, words, out.start[0 .. ZEN_ZONE_COUNT - 1], out.nframes[0 .. ZEN_ZONE_COUNT - 1],
                      out.nwords[0 .. ZEN_ZONE_COUNT - 1];
         loop variant ZEN_ZONE_COUNT - z; */
