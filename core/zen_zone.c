@@ -380,6 +380,9 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     s->stats.atomic_reserve = 0;
 
     /*@ assert \separated(map + (0 .. count - 1), s, frames + (0 .. nframes - 1), words + (0 .. nwords - 1)); */
+    /*@ assert map_before_build: zen_map_same{Pre, Here}(map, count); */
+    /*@ assert map_apart: \forall integer i; 0 <= i < count ==>
+          \separated(map + i, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1)); */
     st = zen_zone_build(s, plan);
     if (st != ZEN_OK)
         return st;
@@ -387,7 +390,10 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
                s->words == words && s->nwords == nwords; */
     /*@ assert \separated(map + (0 .. count - 1), s, s->frames + (0 .. s->nframes - 1),
                           s->words + (0 .. s->nwords - 1)); */
-    /*@ assert zen_map_same{Pre, Here}(map, count); */
+    /*@ assert map_fields: \forall integer i; 0 <= i < count ==>
+          \at(map[i].base, Pre) == map[i].base && \at(map[i].length, Pre) == map[i].length &&
+          \at(map[i].type, Pre) == map[i].type; */
+    /*@ assert map_after_build: zen_map_same{Pre, Here}(map, count); */
     /*@ assert \forall integer p; 0 <= p < ZEN_PFN_LIMIT && \at(zen_map_usable(map, count, p), Pre) ==>
           zen_zone_holds(s, zen_zone_of(p), p); */
 
@@ -396,8 +402,8 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     /*@ loop invariant 0 <= pos <= ZEN_PFN_LIMIT;
         loop invariant zen_zone_set_valid(s);
         loop invariant s->frames == frames && s->nframes == nframes && s->words == words && s->nwords == nwords;
-        loop invariant \separated(map + (0 .. count - 1), s, s->frames + (0 .. s->nframes - 1),
-                                  s->words + (0 .. s->nwords - 1));
+        loop invariant \forall integer i; 0 <= i < count ==>
+          \separated(map + i, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
         loop invariant zen_map_same{Pre, Here}(map, count);
         loop invariant \forall integer p; 0 <= p < ZEN_PFN_LIMIT && \at(zen_map_usable(map, count, p), Pre) ==>
           zen_zone_holds(s, zen_zone_of(p), p);
@@ -419,6 +425,11 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
             st = zen_zone_add_run(s, zen_zone_index(pos), pos, end);
             if (st != ZEN_OK)
                 return ZEN_ERR_CORRUPT;
+            /*@ assert run_map_fields: \forall integer i; 0 <= i < count ==>
+                  \at(map[i].base, LoopCurrent) == map[i].base &&
+                  \at(map[i].length, LoopCurrent) == map[i].length &&
+                  \at(map[i].type, LoopCurrent) == map[i].type; */
+            /*@ assert run_map_same: zen_map_same{Pre, Here}(map, count); */
             /*@ assert zen_zone_swept{Here, Pre}(s, 0, map, count, end); */
             /*@ assert zen_zone_swept{Here, Pre}(s, 1, map, count, end); */
             /*@ assert zen_zone_swept{Here, Pre}(s, 2, map, count, end); */
