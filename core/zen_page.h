@@ -287,7 +287,7 @@ uint64_t zen_page_bitmap_words(zen_pfn start, uint64_t nframes);
       ensures \result == ZEN_OK || \result == ZEN_ERR_INVAL;
       ensures \result == ZEN_OK ==> zen_page_valid(a);
       ensures \result == ZEN_OK ==> a->start == start && a->nframes == nframes &&
-        a->frames == frames && a->words == words &&
+        a->frames == frames && a->words == words && a->nwords == nwords && a->memory == memory &&
         a->stats.managed == 0 && a->stats.free_frames == 0;
       ensures \result == ZEN_OK ==> zen_page_canonical(a);
       ensures \result == ZEN_OK ==>

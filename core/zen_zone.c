@@ -209,6 +209,34 @@ static zen_status zen_zone_build(zen_zone_set *s, zen_zone_layout plan)
     predicate zen_zone_swept{L, M}(zen_zone_set *s, integer z, zen_mem_range *m, integer n, integer pos) =
       \forall integer p; zen_zone_holds{L}(s, z, p) ==>
         (zen_zone_frame_usable{L}(s, z, p) <==> (p < pos && zen_map_usable{M}(m, n, p)));
+
+    // Zone z holds and hands out the same frames at L1 and L2.
+    predicate zen_zone_frames_kept{L1, L2}(zen_zone_set *s, integer z) =
+      \forall integer p; (zen_zone_holds{L2}(s, z, p) <==> zen_zone_holds{L1}(s, z, p)) &&
+        (zen_zone_frame_usable{L2}(s, z, p) <==> zen_zone_frame_usable{L1}(s, z, p));
+
+    lemma zen_zone_frames_kept_trans{L1, L2, L3}: \forall zen_zone_set *s, integer z;
+      zen_zone_frames_kept{L1, L2}(s, z) && zen_zone_frames_kept{L2, L3}(s, z) ==>
+      zen_zone_frames_kept{L1, L3}(s, z);
+
+    // A zone that reads the same, or stays absent, keeps its frames.
+    lemma zen_zone_same_frames_kept{L1, L2}: \forall zen_zone_set *s, integer z;
+      \at(s->zone[z].present, L1) == \at(s->zone[z].present, L2) &&
+      (\at(s->zone[z].present, L1) != 0 ==> zen_zone_same{L1, L2}(s, z)) ==>
+      zen_zone_frames_kept{L1, L2}(s, z);
+
+    // Sweeping facts carry over to a state where the zone and the map read
+    // the same.
+    lemma zen_zone_swept_kept{L1, L2}: \forall zen_zone_set *s, integer z, zen_mem_range *m, integer n, pos;
+      zen_zone_swept{L1, L1}(s, z, m, n, pos) && zen_zone_frames_kept{L1, L2}(s, z) &&
+      zen_map_same{L1, L2}(m, n) ==>
+      zen_zone_swept{L2, L2}(s, z, m, n, pos);
+
+    // So a zone swept up to pos hands out none of its frames from pos on.
+    lemma zen_zone_swept_reserved{L, M}:
+      \forall zen_zone_set *s, integer z, zen_mem_range *m, integer n, pos, p;
+      zen_zone_swept{L, M}(s, z, m, n, pos) && zen_zone_holds{L}(s, z, p) && pos <= p ==>
+      zen_is_state{L}(\at(&s->zone[z].pages, L), p, ZEN_FRAME_RESERVED);
  */
 
 /*@ // A zone whose part of the set reads the same and that holds no frame
@@ -237,8 +265,7 @@ static zen_status zen_zone_build(zen_zone_set *s, zen_zone_layout plan)
     requires zen_zone_holds(s, zen_zone_of(pos), pos) && zen_zone_holds(s, zen_zone_of(pos), end - 1);
     requires \forall integer p; pos <= p < end ==>
       zen_is_state(&s->zone[zen_zone_of(pos)].pages, p, ZEN_FRAME_RESERVED);
-    assigns s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
-            s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+    assigns s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1], s->zone[z].pages.stats;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
     ensures s->frames == \old(s->frames) && s->nframes == \old(s->nframes) &&
@@ -307,6 +334,67 @@ static zen_status zen_zone_add_run(zen_zone_set *s, unsigned z, zen_pfn pos, zen
     return st;
 }
 
+/* Hand the usable run [pos, end) of the map (zen_map_run) to the zone that
+ * holds it. */
+/*@ requires zen_zone_set_valid(s);
+    requires \valid_read(map + (0 .. count - 1));
+    requires \forall integer i; 0 <= i < count ==>
+      \separated(map + i, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    requires pos < end <= ZEN_PFN_LIMIT;
+    requires \forall integer p; pos <= p < end ==>
+      zen_zone_of(p) == zen_zone_of(pos) && zen_map_usable(map, count, p);
+    requires \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+      zen_zone_holds(s, zen_zone_of(p), p);
+    requires zen_zone_swept{Here, Here}(s, 0, map, count, pos) &&
+             zen_zone_swept{Here, Here}(s, 1, map, count, pos) &&
+             zen_zone_swept{Here, Here}(s, 2, map, count, pos);
+    assigns s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
+            s->zone[0].pages.stats, s->zone[1].pages.stats, s->zone[2].pages.stats;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
+    ensures s->frames == \old(s->frames) && s->nframes == \old(s->nframes) &&
+            s->words == \old(s->words) && s->nwords == \old(s->nwords);
+    ensures \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+      s->zone[y].present == \old(s->zone[y].present) && s->zone[y].pages.start == \old(s->zone[y].pages.start) &&
+      s->zone[y].pages.nframes == \old(s->zone[y].pages.nframes);
+    ensures \result == ZEN_OK ==> zen_map_same{Pre, Post}(map, count);
+    ensures \result == ZEN_OK ==> \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+      zen_zone_holds(s, zen_zone_of(p), p);
+    ensures \result == ZEN_OK ==> zen_zone_swept{Here, Here}(s, 0, map, count, end) &&
+      zen_zone_swept{Here, Here}(s, 1, map, count, end) && zen_zone_swept{Here, Here}(s, 2, map, count, end);
+ */
+static zen_status zen_zone_sweep_run(zen_zone_set *s, const zen_mem_range *map, uint64_t count, zen_pfn pos,
+                                     zen_pfn end)
+{
+    (void)map; /* named by the contract only */
+    (void)count;
+    unsigned z = zen_zone_index(pos);
+    /*@ assert run_zone: z == zen_zone_of(pos) && (z == 0 || z == 1 || z == 2); */
+    /*@ assert run_first: zen_zone_holds(s, z, pos); */
+    /*@ assert run_last: zen_map_usable(map, count, end - 1) && zen_zone_of(end - 1) == z; */
+    /*@ assert run_held: \forall integer p; pos <= p < end ==> zen_zone_holds(s, z, p); */
+    /* Zone z holds no usable frame from pos on yet. */
+    /*@ assert run_swept: zen_zone_swept{Here, Here}(s, z, map, count, pos); */
+    /*@ assert run_reserved: \forall integer p; pos <= p < end ==>
+          zen_is_state(&s->zone[z].pages, p, ZEN_FRAME_RESERVED); */
+    /* The map lies apart from everything the page call writes. */
+    /*@ assert run_map_apart: \forall integer i; 0 <= i < count ==>
+          \separated(map + i, &s->zone[z].pages.stats, s->frames + (0 .. s->nframes - 1),
+                     s->words + (0 .. s->nwords - 1)); */
+    if (zen_zone_add_run(s, z, pos, end) != ZEN_OK)
+        return ZEN_ERR_CORRUPT;
+    /*@ assert run_map_base: \forall integer i; 0 <= i < count ==> \at(map[i].base, Pre) == map[i].base; */
+    /*@ assert run_map_length: \forall integer i; 0 <= i < count ==> \at(map[i].length, Pre) == map[i].length; */
+    /*@ assert run_map_type: \forall integer i; 0 <= i < count ==> \at(map[i].type, Pre) == map[i].type; */
+    /*@ assert run_map_same: zen_map_same{Pre, Here}(map, count); */
+    /*@ assert zen_zone_swept{Here, Pre}(s, 0, map, count, end); */
+    /*@ assert zen_zone_swept{Here, Pre}(s, 1, map, count, end); */
+    /*@ assert zen_zone_swept{Here, Pre}(s, 2, map, count, end); */
+    /*@ assert \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+          \at(zen_map_usable(map, count, p), Pre); */
+    return ZEN_OK;
+}
+
 /* The default watermarks of zone z, if present, from its usable frames
  * (zen_zone.h): min 1/128 of them, low and high 5/4 and 3/2 of min. */
 /*@ requires zen_zone_set_valid(s) && z < ZEN_ZONE_COUNT;
@@ -332,21 +420,18 @@ static void zen_zone_default_watermarks(zen_zone_set *s, unsigned z)
     /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
 }
 
-/* Set the default watermarks of every present zone. */
+/* Set the default watermarks of every present zone. The locations written
+ * are listed one by one: callers then see every other field kept. */
 /*@ requires zen_zone_set_valid(s);
-    assigns s->zone[0 .. ZEN_ZONE_COUNT - 1].min, s->zone[0 .. ZEN_ZONE_COUNT - 1].low,
-            s->zone[0 .. ZEN_ZONE_COUNT - 1].high;
+    assigns s->zone[0].min, s->zone[0].low, s->zone[0].high, s->zone[1].min, s->zone[1].low,
+            s->zone[1].high, s->zone[2].min, s->zone[2].low, s->zone[2].high;
     ensures zen_zone_set_valid(s);
  */
 static void zen_zone_set_defaults(zen_zone_set *s)
 {
-    /*@ loop invariant 0 <= z <= ZEN_ZONE_COUNT;
-        loop invariant zen_zone_set_valid(s);
-        loop assigns z, s->zone[0 .. ZEN_ZONE_COUNT - 1].min, s->zone[0 .. ZEN_ZONE_COUNT - 1].low,
-                     s->zone[0 .. ZEN_ZONE_COUNT - 1].high;
-        loop variant ZEN_ZONE_COUNT - z; */
-    for (unsigned z = 0; z < ZEN_ZONE_COUNT; z++)
-        zen_zone_default_watermarks(s, z);
+    zen_zone_default_watermarks(s, ZEN_ZONE_DMA);
+    zen_zone_default_watermarks(s, ZEN_ZONE_DMA32);
+    zen_zone_default_watermarks(s, ZEN_ZONE_NORMAL);
 }
 
 zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t count, uint64_t capacity,
@@ -397,6 +482,9 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     /*@ assert \forall integer p; 0 <= p < ZEN_PFN_LIMIT && \at(zen_map_usable(map, count, p), Pre) ==>
           zen_zone_holds(s, zen_zone_of(p), p); */
 
+    /*@ assert held_usable: \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+          zen_zone_holds(s, zen_zone_of(p), p); */
+
     /* Second sweep: hand each usable run to the zone that holds it. */
     zen_pfn pos = 0;
     /*@ loop invariant 0 <= pos <= ZEN_PFN_LIMIT;
@@ -405,49 +493,58 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
         loop invariant \forall integer i; 0 <= i < count ==>
           \separated(map + i, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
         loop invariant zen_map_same{Pre, Here}(map, count);
-        loop invariant \forall integer p; 0 <= p < ZEN_PFN_LIMIT && \at(zen_map_usable(map, count, p), Pre) ==>
+        loop invariant \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
           zen_zone_holds(s, zen_zone_of(p), p);
         // The zones hand out exactly the usable frames below pos:
-        loop invariant zen_zone_swept{Here, Pre}(s, 0, map, count, pos);
-        loop invariant zen_zone_swept{Here, Pre}(s, 1, map, count, pos);
-        loop invariant zen_zone_swept{Here, Pre}(s, 2, map, count, pos);
-        loop assigns pos, st, frames[0 .. nframes - 1], words[0 .. nwords - 1],
-                     s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+        loop invariant zen_zone_swept{Here, Here}(s, 0, map, count, pos);
+        loop invariant zen_zone_swept{Here, Here}(s, 1, map, count, pos);
+        loop invariant zen_zone_swept{Here, Here}(s, 2, map, count, pos);
+        loop assigns pos, frames[0 .. nframes - 1], words[0 .. nwords - 1],
+                     s->zone[0].pages.stats, s->zone[1].pages.stats, s->zone[2].pages.stats;
         loop variant ZEN_PFN_LIMIT - pos; */
     while (pos < ZEN_PFN_LIMIT) {
         zen_pfn end;
         /*@ assert zen_map_well_formed(map, count); */
         if (zen_map_run(map, count, pos, &end)) {
-            /*@ assert \forall integer p; pos <= p < end ==> \at(zen_map_usable(map, count, p), Pre); */
-            /*@ assert zen_zone_holds(s, zen_zone_of(pos), pos) && zen_zone_holds(s, zen_zone_of(pos), end - 1); */
-            /*@ assert \forall integer p; pos <= p < end ==>
-                  zen_is_state(&s->zone[zen_zone_of(pos)].pages, p, ZEN_FRAME_RESERVED); */
-            st = zen_zone_add_run(s, zen_zone_index(pos), pos, end);
-            if (st != ZEN_OK)
+            if (zen_zone_sweep_run(s, map, count, pos, end) != ZEN_OK)
                 return ZEN_ERR_CORRUPT;
-            /*@ assert run_map_fields: \forall integer i; 0 <= i < count ==>
-                  \at(map[i].base, LoopCurrent) == map[i].base &&
-                  \at(map[i].length, LoopCurrent) == map[i].length &&
-                  \at(map[i].type, LoopCurrent) == map[i].type; */
-            /*@ assert run_map_same: zen_map_same{Pre, Here}(map, count); */
-            /*@ assert zen_zone_swept{Here, Pre}(s, 0, map, count, end); */
-            /*@ assert zen_zone_swept{Here, Pre}(s, 1, map, count, end); */
-            /*@ assert zen_zone_swept{Here, Pre}(s, 2, map, count, end); */
-        } else {
-            /*@ assert \forall integer p; pos <= p < end ==> !\at(zen_map_usable(map, count, p), Pre); */
+            /*@ assert sweep_map_same: zen_map_same{Pre, Here}(map, count); */
         }
         pos = end;
     }
 
+    /* No zone holds a frame past the top: the swept facts cover every frame. */
+    /*@ assert below0: \forall integer p; zen_zone_holds(s, 0, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert below1: \forall integer p; zen_zone_holds(s, 1, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert below2: \forall integer p; zen_zone_holds(s, 2, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ ghost Swept: ; */
     zen_zone_set_defaults(s);
-    /*@ assert zen_map_same{Pre, Here}(map, count); */
-    /*@ assert zen_zone_swept{Here, Pre}(s, 0, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert zen_zone_swept{Here, Pre}(s, 1, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert zen_zone_swept{Here, Pre}(s, 2, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert \forall integer z, p; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, p) ==> p < ZEN_PFN_LIMIT; */
-    /*@ assert zen_zone_swept{Here, Here}(s, 0, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert zen_zone_swept{Here, Here}(s, 1, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert zen_zone_swept{Here, Here}(s, 2, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert defaults_base: \forall integer i; 0 <= i < count ==> \at(map[i].base, Swept) == map[i].base; */
+    /*@ assert defaults_length: \forall integer i; 0 <= i < count ==> \at(map[i].length, Swept) == map[i].length; */
+    /*@ assert defaults_type: \forall integer i; 0 <= i < count ==> \at(map[i].type, Swept) == map[i].type; */
+    /*@ assert defaults_map: zen_map_same{Swept, Here}(map, count); */
+    /*@ assert defaults_frames0: zen_zone_frames_kept{Swept, Here}(s, 0); */
+    /*@ assert defaults_frames1: zen_zone_frames_kept{Swept, Here}(s, 1); */
+    /*@ assert defaults_frames2: zen_zone_frames_kept{Swept, Here}(s, 2); */
+    /*@ assert after0: \forall integer p; zen_zone_holds(s, 0, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert after1: \forall integer p; zen_zone_holds(s, 1, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert after2: \forall integer p; zen_zone_holds(s, 2, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert zen_zone_swept{Swept, Swept}(s, 0, map, count, ZEN_PFN_LIMIT) &&
+          zen_zone_swept{Swept, Swept}(s, 1, map, count, ZEN_PFN_LIMIT) &&
+          zen_zone_swept{Swept, Swept}(s, 2, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert swept0: zen_zone_swept{Here, Here}(s, 0, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert swept1: zen_zone_swept{Here, Here}(s, 1, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert swept2: zen_zone_swept{Here, Here}(s, 2, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert final_held: \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+          zen_zone_holds(s, zen_zone_of(p), p); */
+    /*@ assert final0: \forall integer p; zen_zone_holds(s, 0, p) ==>
+          (zen_zone_frame_usable(s, 0, p) <==> zen_map_usable(map, count, p)); */
+    /*@ assert final1: \forall integer p; zen_zone_holds(s, 1, p) ==>
+          (zen_zone_frame_usable(s, 1, p) <==> zen_map_usable(map, count, p)); */
+    /*@ assert final2: \forall integer p; zen_zone_holds(s, 2, p) ==>
+          (zen_zone_frame_usable(s, 2, p) <==> zen_map_usable(map, count, p)); */
+    /*@ assert frame0: !zen_zone_frame_usable(s, 0, 0) && !zen_zone_frame_usable(s, 1, 0) &&
+          !zen_zone_frame_usable(s, 2, 0); */
     return ZEN_OK;
 }
 
