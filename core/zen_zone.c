@@ -220,10 +220,11 @@ static zen_status zen_zone_build(zen_zone_set *s, zen_zone_layout plan)
       zen_zone_frames_kept{L1, L3}(s, z);
 
     // A zone that reads the same, or stays absent, keeps its frames.
-    lemma zen_zone_same_frames_kept{L1, L2}: \forall zen_zone_set *s, integer z;
-      \at(s->zone[z].present, L1) == \at(s->zone[z].present, L2) &&
-      (\at(s->zone[z].present, L1) != 0 ==> zen_zone_same{L1, L2}(s, z)) ==>
-      zen_zone_frames_kept{L1, L2}(s, z);
+    lemma zen_zone_kept_frames_kept{L1, L2}: \forall zen_zone_set *s, integer z;
+      zen_zone_kept{L1, L2}(s, z) ==> zen_zone_frames_kept{L1, L2}(s, z);
+
+    lemma zen_zone_kept_trans{L1, L2, L3}: \forall zen_zone_set *s, integer z;
+      zen_zone_kept{L1, L2}(s, z) && zen_zone_kept{L2, L3}(s, z) ==> zen_zone_kept{L1, L3}(s, z);
 
     // Sweeping facts carry over to a state where the zone and the map read
     // the same.
@@ -400,6 +401,7 @@ static zen_status zen_zone_sweep_run(zen_zone_set *s, const zen_mem_range *map, 
 /*@ requires zen_zone_set_valid(s) && z < ZEN_ZONE_COUNT;
     assigns s->zone[z].min, s->zone[z].low, s->zone[z].high;
     ensures zen_zone_set_valid(s);
+    ensures zen_zone_kept{Pre, Post}(s, 0) && zen_zone_kept{Pre, Post}(s, 1) && zen_zone_kept{Pre, Post}(s, 2);
     ensures s->zone[z].present != 0 ==>
       s->zone[z].min <= s->zone[z].low <= s->zone[z].high <= s->zone[z].pages.stats.managed;
  */
@@ -426,11 +428,14 @@ static void zen_zone_default_watermarks(zen_zone_set *s, unsigned z)
     assigns s->zone[0].min, s->zone[0].low, s->zone[0].high, s->zone[1].min, s->zone[1].low,
             s->zone[1].high, s->zone[2].min, s->zone[2].low, s->zone[2].high;
     ensures zen_zone_set_valid(s);
+    ensures zen_zone_kept{Pre, Post}(s, 0) && zen_zone_kept{Pre, Post}(s, 1) && zen_zone_kept{Pre, Post}(s, 2);
  */
 static void zen_zone_set_defaults(zen_zone_set *s)
 {
     zen_zone_default_watermarks(s, ZEN_ZONE_DMA);
     zen_zone_default_watermarks(s, ZEN_ZONE_DMA32);
+    /*@ assert zen_zone_kept{Pre, Here}(s, 0) && zen_zone_kept{Pre, Here}(s, 1) &&
+          zen_zone_kept{Pre, Here}(s, 2); */
     zen_zone_default_watermarks(s, ZEN_ZONE_NORMAL);
 }
 
