@@ -41,6 +41,11 @@
     lemma zen_zone_of_inside: \forall integer z, p;
       0 <= z < ZEN_ZONE_COUNT && zen_zone_first(z) <= p < zen_zone_end(z) ==> zen_zone_of(p) == z;
 
+    // Two zones that each read the same stay apart.
+    lemma zen_zones_apart_kept{L1, L2}: \forall zen_zone_set *s, integer y, z;
+      zen_zone_same{L1, L2}(s, y) && zen_zone_same{L1, L2}(s, z) && zen_zones_apart{L1}(s, y, z) ==>
+      zen_zones_apart{L2}(s, y, z);
+
     // The map reads the same at L1 and L2: it decides the same frames.
     predicate zen_map_same{L1, L2}(zen_mem_range *m, integer n) =
       \forall integer i; 0 <= i < n ==>
@@ -232,6 +237,21 @@ static zen_status zen_zone_build(zen_zone_set *s, zen_zone_layout plan)
       zen_zone_swept{L1, L1}(s, z, m, n, pos) && zen_zone_frames_kept{L1, L2}(s, z) &&
       zen_map_same{L1, L2}(m, n) ==>
       zen_zone_swept{L2, L2}(s, z, m, n, pos);
+
+    // At L zone z hands out exactly the frames it holds that the map makes
+    // usable.
+    predicate zen_zone_exact{L}(zen_zone_set *s, integer z, zen_mem_range *m, integer n) =
+      \forall integer p; zen_zone_holds(s, z, p) ==>
+        (zen_zone_frame_usable(s, z, p) <==> zen_map_usable(m, n, p));
+
+    // Facts shown zone by zone hold for every zone index.
+    lemma zen_zone_exact_all{L}: \forall zen_zone_set *s, zen_mem_range *m, integer n;
+      zen_zone_exact(s, 0, m, n) && zen_zone_exact(s, 1, m, n) && zen_zone_exact(s, 2, m, n) ==>
+      \forall integer z, p; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, p) ==>
+        (zen_zone_frame_usable(s, z, p) <==> zen_map_usable(m, n, p));
+    lemma zen_zone_frame0_all{L}: \forall zen_zone_set *s;
+      !zen_zone_frame_usable(s, 0, 0) && !zen_zone_frame_usable(s, 1, 0) && !zen_zone_frame_usable(s, 2, 0) ==>
+      \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_frame_usable(s, z, 0);
 
     // So a zone swept up to pos hands out none of its frames from pos on.
     lemma zen_zone_swept_reserved{L, M}:
@@ -439,6 +459,58 @@ static void zen_zone_set_defaults(zen_zone_set *s)
     zen_zone_default_watermarks(s, ZEN_ZONE_NORMAL);
 }
 
+/* Once every usable run is in its zone: set the default watermarks, and
+ * conclude that every zone hands out exactly the usable frames it holds,
+ * in the words of zen_zone_init's contract. */
+/*@ requires zen_zone_set_valid(s);
+    requires \valid_read(map + (0 .. count - 1));
+    requires \forall integer i; 0 <= i < count ==>
+      \separated(map + i, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    requires \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+      zen_zone_holds(s, zen_zone_of(p), p);
+    requires \forall integer p; zen_zone_holds(s, 0, p) ==> p < ZEN_PFN_LIMIT;
+    requires \forall integer p; zen_zone_holds(s, 1, p) ==> p < ZEN_PFN_LIMIT;
+    requires \forall integer p; zen_zone_holds(s, 2, p) ==> p < ZEN_PFN_LIMIT;
+    requires zen_zone_swept{Here, Here}(s, 0, map, count, ZEN_PFN_LIMIT) &&
+             zen_zone_swept{Here, Here}(s, 1, map, count, ZEN_PFN_LIMIT) &&
+             zen_zone_swept{Here, Here}(s, 2, map, count, ZEN_PFN_LIMIT);
+    assigns s->zone[0].min, s->zone[0].low, s->zone[0].high, s->zone[1].min, s->zone[1].low,
+            s->zone[1].high, s->zone[2].min, s->zone[2].low, s->zone[2].high;
+    ensures zen_zone_set_valid(s);
+    ensures \forall integer z, p; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, p) ==>
+      (zen_zone_frame_usable(s, z, p) <==> zen_map_usable(map, count, p));
+    ensures \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+      zen_zone_holds(s, zen_zone_of(p), p);
+    ensures \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_frame_usable(s, z, 0);
+ */
+static void zen_zone_finish(zen_zone_set *s, const zen_mem_range *map, uint64_t count)
+{
+    (void)map; /* named by the contract only */
+    (void)count;
+    zen_zone_set_defaults(s);
+    /*@ assert defaults_base: \forall integer i; 0 <= i < count ==> \at(map[i].base, Pre) == map[i].base; */
+    /*@ assert defaults_length: \forall integer i; 0 <= i < count ==> \at(map[i].length, Pre) == map[i].length; */
+    /*@ assert defaults_type: \forall integer i; 0 <= i < count ==> \at(map[i].type, Pre) == map[i].type; */
+    /*@ assert defaults_map: zen_map_same{Pre, Here}(map, count); */
+    /*@ assert defaults_frames0: zen_zone_frames_kept{Pre, Here}(s, 0); */
+    /*@ assert defaults_frames1: zen_zone_frames_kept{Pre, Here}(s, 1); */
+    /*@ assert defaults_frames2: zen_zone_frames_kept{Pre, Here}(s, 2); */
+    /*@ assert after0: \forall integer p; zen_zone_holds(s, 0, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert after1: \forall integer p; zen_zone_holds(s, 1, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert after2: \forall integer p; zen_zone_holds(s, 2, p) ==> p < ZEN_PFN_LIMIT; */
+    /*@ assert swept0: zen_zone_swept{Here, Here}(s, 0, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert swept1: zen_zone_swept{Here, Here}(s, 1, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert swept2: zen_zone_swept{Here, Here}(s, 2, map, count, ZEN_PFN_LIMIT); */
+    /*@ assert final_held: \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
+          zen_zone_holds(s, zen_zone_of(p), p); */
+    /*@ assert final0: zen_zone_exact(s, 0, map, count); */
+    /*@ assert final1: zen_zone_exact(s, 1, map, count); */
+    /*@ assert final2: zen_zone_exact(s, 2, map, count); */
+    /*@ assert frame0: !zen_zone_frame_usable(s, 0, 0) && !zen_zone_frame_usable(s, 1, 0) &&
+          !zen_zone_frame_usable(s, 2, 0); */
+    /*@ assert final_frame0: \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_frame_usable(s, z, 0); */
+}
+
 zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t count, uint64_t capacity,
                          zen_page_frame *frames, uint64_t nframes, uint64_t *words, uint64_t nwords,
                          const zen_hooks *hooks)
@@ -522,34 +594,7 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     /*@ assert below0: \forall integer p; zen_zone_holds(s, 0, p) ==> p < ZEN_PFN_LIMIT; */
     /*@ assert below1: \forall integer p; zen_zone_holds(s, 1, p) ==> p < ZEN_PFN_LIMIT; */
     /*@ assert below2: \forall integer p; zen_zone_holds(s, 2, p) ==> p < ZEN_PFN_LIMIT; */
-    /*@ ghost Swept: ; */
-    zen_zone_set_defaults(s);
-    /*@ assert defaults_base: \forall integer i; 0 <= i < count ==> \at(map[i].base, Swept) == map[i].base; */
-    /*@ assert defaults_length: \forall integer i; 0 <= i < count ==> \at(map[i].length, Swept) == map[i].length; */
-    /*@ assert defaults_type: \forall integer i; 0 <= i < count ==> \at(map[i].type, Swept) == map[i].type; */
-    /*@ assert defaults_map: zen_map_same{Swept, Here}(map, count); */
-    /*@ assert defaults_frames0: zen_zone_frames_kept{Swept, Here}(s, 0); */
-    /*@ assert defaults_frames1: zen_zone_frames_kept{Swept, Here}(s, 1); */
-    /*@ assert defaults_frames2: zen_zone_frames_kept{Swept, Here}(s, 2); */
-    /*@ assert after0: \forall integer p; zen_zone_holds(s, 0, p) ==> p < ZEN_PFN_LIMIT; */
-    /*@ assert after1: \forall integer p; zen_zone_holds(s, 1, p) ==> p < ZEN_PFN_LIMIT; */
-    /*@ assert after2: \forall integer p; zen_zone_holds(s, 2, p) ==> p < ZEN_PFN_LIMIT; */
-    /*@ assert zen_zone_swept{Swept, Swept}(s, 0, map, count, ZEN_PFN_LIMIT) &&
-          zen_zone_swept{Swept, Swept}(s, 1, map, count, ZEN_PFN_LIMIT) &&
-          zen_zone_swept{Swept, Swept}(s, 2, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert swept0: zen_zone_swept{Here, Here}(s, 0, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert swept1: zen_zone_swept{Here, Here}(s, 1, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert swept2: zen_zone_swept{Here, Here}(s, 2, map, count, ZEN_PFN_LIMIT); */
-    /*@ assert final_held: \forall integer p; 0 <= p < ZEN_PFN_LIMIT && zen_map_usable(map, count, p) ==>
-          zen_zone_holds(s, zen_zone_of(p), p); */
-    /*@ assert final0: \forall integer p; zen_zone_holds(s, 0, p) ==>
-          (zen_zone_frame_usable(s, 0, p) <==> zen_map_usable(map, count, p)); */
-    /*@ assert final1: \forall integer p; zen_zone_holds(s, 1, p) ==>
-          (zen_zone_frame_usable(s, 1, p) <==> zen_map_usable(map, count, p)); */
-    /*@ assert final2: \forall integer p; zen_zone_holds(s, 2, p) ==>
-          (zen_zone_frame_usable(s, 2, p) <==> zen_map_usable(map, count, p)); */
-    /*@ assert frame0: !zen_zone_frame_usable(s, 0, 0) && !zen_zone_frame_usable(s, 1, 0) &&
-          !zen_zone_frame_usable(s, 2, 0); */
+    zen_zone_finish(s, map, count);
     return ZEN_OK;
 }
 
@@ -567,9 +612,19 @@ static void zen_zone_count(zen_zone_set *s, uint64_t *counter)
 {
     (void)s; /* named by the contract only */
     (*counter)++;
+    /* One counter at a time: each is a fixed field apart from the zones. */
+    /*@ assert counter == &s->stats.rejected ==>
+          zen_zone_same{Pre, Here}(s, 0) && zen_zone_same{Pre, Here}(s, 1) && zen_zone_same{Pre, Here}(s, 2); */
+    /*@ assert counter == &s->stats.oom_count ==>
+          zen_zone_same{Pre, Here}(s, 0) && zen_zone_same{Pre, Here}(s, 1) && zen_zone_same{Pre, Here}(s, 2); */
+    /*@ assert counter == &s->stats.fallbacks ==>
+          zen_zone_same{Pre, Here}(s, 0) && zen_zone_same{Pre, Here}(s, 1) && zen_zone_same{Pre, Here}(s, 2); */
+    /*@ assert counter == &s->stats.atomic_reserve ==>
+          zen_zone_same{Pre, Here}(s, 0) && zen_zone_same{Pre, Here}(s, 1) && zen_zone_same{Pre, Here}(s, 2); */
     /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
     /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
     /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+    /*@ assert zen_zones_apart(s, 0, 1) && zen_zones_apart(s, 0, 2) && zen_zones_apart(s, 1, 2); */
 }
 
 /* Store pfn in *out, a word outside the set and its arrays: no zone reads
@@ -636,6 +691,10 @@ zen_status zen_zone_attach_memory(zen_zone_set *s, unsigned z, uint64_t *memory)
         /*@ assert z != 0 ==> zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
         /*@ assert z != 1 ==> zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
         /*@ assert z != 2 ==> zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+        /*@ assert zen_zone_ok(s, 0) && zen_zone_ok(s, 1) && zen_zone_ok(s, 2); */
+        /*@ assert zen_zones_apart(s, 0, 1); */
+        /*@ assert zen_zones_apart(s, 0, 2); */
+        /*@ assert zen_zones_apart(s, 1, 2); */
         /*@ assert zen_zone_set_valid(s); */
     }
     zen_hooks_leave(&s->hooks);

@@ -2,7 +2,8 @@
 # Self-test of the proof gate: it must pass on selftest/good.c (all goals
 # provable), fail on selftest/bad.c (a false postcondition) and write the
 # per-function record when ZEN_PROOF_RECORD is set, and fail on
-# selftest/unspecified.c (a call to a function with no code and no contract).
+# selftest/unspecified.c (a call to a function with no code and no contract);
+# --fct-timeout changes the time allowed, never the verdict.
 set -u
 
 gate="proofs/wp_gate.sh"
@@ -37,6 +38,25 @@ if bash "$gate" unspecified "$dir/unspecified.c" >"$tmp/unspecified.out" 2>&1; t
   echo "FAIL: gate passed on unspecified.c"; cat "$tmp/unspecified.out"; failures=$((failures + 1))
 else
   echo "ok: gate fails on unspecified.c"
+fi
+
+# A longer timeout for one function changes the budget, not the verdict.
+if bash "$gate" --fct-timeout good_inc:4 good "$dir/good.c" >"$tmp/fct.out" 2>&1 &&
+   grep -q '^PROOF good: proved 3 / 3 goals' "$tmp/fct.out"; then
+  echo "ok: gate passes on good.c with --fct-timeout"
+else
+  echo "FAIL: gate with --fct-timeout on good.c"; cat "$tmp/fct.out"; failures=$((failures + 1))
+fi
+if bash "$gate" --fct-timeout good_inc:4 bad "$dir/bad.c" >"$tmp/fct_bad.out" 2>&1; then
+  echo "FAIL: gate passed on bad.c with --fct-timeout"; cat "$tmp/fct_bad.out"; failures=$((failures + 1))
+else
+  echo "ok: gate fails on bad.c with --fct-timeout"
+fi
+bash "$gate" --fct-timeout good_inc good "$dir/good.c" >"$tmp/fct_usage.out" 2>&1
+if [ "$?" -eq 2 ]; then
+  echo "ok: gate rejects a malformed --fct-timeout"
+else
+  echo "FAIL: gate accepted a malformed --fct-timeout"; cat "$tmp/fct_usage.out"; failures=$((failures + 1))
 fi
 
 cat "$tmp/good.out" "$tmp/bad.out" "$tmp/unspecified.out"

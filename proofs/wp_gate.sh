@@ -5,7 +5,10 @@
 # A call to an undeclared function, or to one with neither code nor contract,
 # stops Frama-C (WP would otherwise assume a default contract for it).
 #
-# Usage: wp_gate.sh NAME FILE.c [FILE.c ...]
+# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] NAME FILE.c [FILE.c ...]
+#   --fct-timeout  a longer per-goal timeout, in seconds, for the goals of
+#          the named functions (Frama-C's -wp-fct-timeout); every goal must
+#          still be proved
 #   NAME   component name used in the summary line
 #   FILE   C sources; the directory of the first one is added to the include
 #          path. Relative paths are resolved from the current directory.
@@ -23,8 +26,18 @@
 
 set -u
 
+fct_timeout=""
+if [ "${1:-}" = "--fct-timeout" ]; then
+  if ! printf '%s\n' "${2:-}" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*:[0-9]+(,[A-Za-z_][A-Za-z0-9_]*:[0-9]+)*$'; then
+    echo "wp_gate: --fct-timeout needs FUNCTION:SECONDS[,FUNCTION:SECONDS...]" >&2
+    exit 2
+  fi
+  fct_timeout="$2"
+  shift 2
+fi
+
 if [ "$#" -lt 2 ]; then
-  echo "usage: $0 NAME FILE.c [FILE.c ...]" >&2
+  echo "usage: $0 [--fct-timeout F:T[,F:T...]] NAME FILE.c [FILE.c ...]" >&2
   exit 2
 fi
 
@@ -59,12 +72,16 @@ fi
 timeout_s="${ZEN_WP_TIMEOUT:-20}"
 par="${ZEN_WP_PAR:-2}"
 log="$work/wp.log"
+fct_args=()
+if [ -n "$fct_timeout" ]; then
+  fct_args=(-wp-fct-timeout "$fct_timeout")
+fi
 
 start_ns="$(date +%s%N)"
 (
   cd "$work" &&
   frama-c -wp -wp-rte -wp-prover z3,cvc4 \
-    -wp-timeout "$timeout_s" -wp-par "$par" \
+    -wp-timeout "$timeout_s" "${fct_args[@]}" -wp-par "$par" \
     -kernel-warn-key typing:implicit-function-declaration=abort \
     -kernel-warn-key annot:missing-spec=abort \
     "-cpp-extra-args=-I$incdir" "${files[@]}"
@@ -97,7 +114,7 @@ if [ -n "${ZEN_PROOF_RECORD:-}" ]; then
   {
     echo "# WP proof record: $name"
     echo
-    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s, -wp-rte."
+    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte."
     echo "Files: $*"
     echo "Result: proved $proved / $total goals in $secs s."
     echo
