@@ -2,10 +2,11 @@
 # The main job: proves each component with the WP gate, then runs its fuzzer
 # for a fixed time, and prints one table row per component.
 #
-#   bazel run //:verify -- [--seconds N] [--skip-proofs]
+#   bazel run //:verify -- [--seconds N] [--skip-proofs] [--component NAME]
 #
-#   --seconds N     fuzzing time per fuzzer in seconds (default 60)
-#   --skip-proofs   fuzz only
+#   --seconds N       fuzzing time per fuzzer in seconds (default 60)
+#   --skip-proofs     fuzz only
+#   --component NAME  only this component (page or zone)
 #
 # Sources (C files, corpora, dictionaries) are read from the workspace
 # ($BUILD_WORKSPACE_DIRECTORY, set by `bazel run`); fuzzer binaries and the
@@ -18,12 +19,15 @@ set -u
 
 seconds=60
 skip_proofs=0
+only=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --seconds) seconds="${2:-}"; shift 2 ;;
     --seconds=*) seconds="${1#--seconds=}"; shift ;;
     --skip-proofs) skip_proofs=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --component) only="${2:-}"; shift 2 ;;
+    --component=*) only="${1#--component=}"; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "verify: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -39,14 +43,20 @@ ws="${BUILD_WORKSPACE_DIRECTORY:-$runfiles}"
 gate="$runfiles/proofs/wp_gate.sh"
 
 # Components: name, gate runs, fuzzer name. A component's gate runs are
-# separated by ";", each "[gate options] NAME FILE..." with workspace-relative
+# separated by ";" on one line, each "[gate options] NAME FILE..." with workspace-relative
 # files, as in proofs/BUILD; its row adds up their goals and times.
 components=(page zone)
 gate_runs_page="page core/zen_page.c core/zen_page_check.c"
 fuzzer_page="page_fuzz"
-gate_runs_zone="zone core/zen_zone_map.c core/zen_zone_check.c;
-  --fct-timeout zen_zone_setup:60 zone_alloc core/zen_zone.c"
+gate_runs_zone="zone core/zen_zone_map.c core/zen_zone_check.c; --fct-timeout zen_zone_setup:60 zone_alloc core/zen_zone.c"
 fuzzer_zone="zone_fuzz"
+
+if [ -n "$only" ]; then
+  case " ${components[*]} " in
+    *" $only "*) components=("$only") ;;
+    *) echo "verify: unknown component: $only (${components[*]})" >&2; exit 2 ;;
+  esac
+fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/zen_verify.XXXXXX")"
 keep_tmp=0
