@@ -36,6 +36,7 @@ static inline void zen_frame_init(zen_page_frame *f, unsigned state, unsigned or
     f->owner = (uint8_t)owner;
     f->pad = 0;
     f->refcount = refcount;
+    f->tag = 0;
 }
 
 /* Write the descriptor of frame index (a pfn minus the range start). */
@@ -469,39 +470,14 @@ static zen_status zen_release_range(zen_page_allocator *a, zen_pfn pfn, zen_pfn 
  */
 static zen_status zen_lookup(const zen_page_allocator *a, zen_pfn pfn, uint64_t *index)
 {
-    if (!zen_pfn_inside(a, pfn))
-        return ZEN_ERR_RANGE;
-    switch (a->frames[pfn - a->start].state) {
-    case ZEN_FRAME_ALLOCATED:
-        *index = pfn - a->start;
-        return ZEN_OK;
-    case ZEN_FRAME_RESERVED:
-        return ZEN_ERR_RESERVED;
-    case ZEN_FRAME_FREE:
-        return ZEN_ERR_NOT_ALLOCATED;
-    case ZEN_FRAME_TAIL:
-        break;
-    default:
-        return ZEN_ERR_CORRUPT;
-    }
-    /* A tail: the first head met while rounding pfn down to ever larger
-     * alignments is the head of the block that holds it. */
-    /*@ loop invariant 1 <= k <= ZEN_PAGE_MAX_ORDER + 1;
-        loop assigns k;
-        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
-    for (unsigned k = 1; k <= ZEN_PAGE_MAX_ORDER; k++) {
-        zen_pfn h = (pfn >> k) << k;
-        if (!zen_pfn_inside(a, h))
-            break;
-        unsigned s = a->frames[h - a->start].state;
-        if (s == ZEN_FRAME_ALLOCATED)
-            return ZEN_ERR_NOT_HEAD;
-        if (s == ZEN_FRAME_FREE)
-            return ZEN_ERR_NOT_ALLOCATED;
-        if (s != ZEN_FRAME_TAIL)
-            break;
-    }
-    return ZEN_ERR_CORRUPT;
+    zen_pfn head;
+    zen_status st = zen_page_find(a, pfn, &head);
+    if (st != ZEN_OK)
+        return st;
+    if (head != pfn)
+        return ZEN_ERR_NOT_HEAD;
+    *index = pfn - a->start;
+    return ZEN_OK;
 }
 
 /*@ requires zen_page_valid(a);
@@ -541,17 +517,19 @@ static zen_status zen_unref(zen_page_allocator *a, uint64_t index)
     return ZEN_OK;
 }
 
-/* Record the owner of the block at index. State and order stay, and with
- * them the free blocks. */
+/* Record the owner and its tag of the block at index. State and order stay,
+ * and with them the free blocks. */
 /*@ requires zen_page_valid(a) && index < a->nframes && zen_page_canonical(a);
     requires owner <= ZEN_OWNER_LAST;
-    assigns a->frames[index].owner;
+    assigns a->frames[index].owner, a->frames[index].tag;
     ensures zen_page_valid(a) && zen_page_canonical(a);
-    ensures a->frames[index].owner == owner;
+    ensures a->frames[index].owner == owner && a->frames[index].tag == tag;
  */
-static inline void zen_frame_set_owner(zen_page_allocator *a, uint64_t index, unsigned owner)
+static inline void zen_frame_set_owner(zen_page_allocator *a, uint64_t index, unsigned owner,
+                                       uint32_t tag)
 {
     a->frames[index].owner = (uint8_t)owner;
+    a->frames[index].tag = tag;
     /*@ assert \forall integer i; 0 <= i < a->nframes ==>
           a->frames[i].state == \at(a->frames[i].state, Pre) &&
           a->frames[i].order == \at(a->frames[i].order, Pre); */
@@ -951,7 +929,7 @@ zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn)
     return st;
 }
 
-zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner)
+zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner, uint32_t tag)
 {
     uint64_t index;
     zen_status st;
@@ -961,7 +939,50 @@ zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner
     else if ((st = zen_lookup(a, pfn, &index)) != ZEN_OK)
         st = zen_reject(a, st);
     else
-        zen_frame_set_owner(a, index, owner);
+        zen_frame_set_owner(a, index, owner, tag);
     zen_hooks_leave(&a->hooks);
     return st;
+}
+
+zen_status zen_page_find(const zen_page_allocator *a, zen_pfn pfn, zen_pfn *head)
+{
+    if (!zen_pfn_inside(a, pfn))
+        return ZEN_ERR_RANGE;
+    switch (a->frames[pfn - a->start].state) {
+    case ZEN_FRAME_ALLOCATED:
+        *head = pfn;
+        return ZEN_OK;
+    case ZEN_FRAME_RESERVED:
+        return ZEN_ERR_RESERVED;
+    case ZEN_FRAME_FREE:
+        return ZEN_ERR_NOT_ALLOCATED;
+    case ZEN_FRAME_TAIL:
+        break;
+    default:
+        return ZEN_ERR_CORRUPT;
+    }
+    /* A tail: the first head met while rounding pfn down to ever larger
+     * alignments is the head of the block that holds it, if that block
+     * reaches pfn. */
+    /*@ loop invariant 1 <= k <= ZEN_PAGE_MAX_ORDER + 1;
+        loop assigns k;
+        loop variant ZEN_PAGE_MAX_ORDER + 1 - k; */
+    for (unsigned k = 1; k <= ZEN_PAGE_MAX_ORDER; k++) {
+        zen_pfn h = pfn - (pfn & (((zen_pfn)1 << k) - 1u));
+        if (!zen_pfn_inside(a, h))
+            break;
+        unsigned s = a->frames[h - a->start].state;
+        if (s == ZEN_FRAME_ALLOCATED) {
+            if (h < pfn && pfn - h < ((uint64_t)1 << a->frames[h - a->start].order)) {
+                *head = h;
+                return ZEN_OK;
+            }
+            break;
+        }
+        if (s == ZEN_FRAME_FREE)
+            return ZEN_ERR_NOT_ALLOCATED;
+        if (s != ZEN_FRAME_TAIL)
+            break;
+    }
+    return ZEN_ERR_CORRUPT;
 }

@@ -80,10 +80,11 @@ enum zen_frame_state {
 enum zen_frame_owner {
     ZEN_OWNER_NONE = 0,
     ZEN_OWNER_USER = 1, /* the default for zen_page_alloc */
-    ZEN_OWNER_SLAB = 2,
-    ZEN_OWNER_ZONE = 3
+    ZEN_OWNER_SLAB = 2,    /* a slab of object caches (zen_slab.h); tag: its slab record */
+    ZEN_OWNER_ZONE = 3,
+    ZEN_OWNER_KMALLOC = 4  /* a whole-page zen_kmalloc block */
 };
-#define ZEN_OWNER_LAST ZEN_OWNER_ZONE
+#define ZEN_OWNER_LAST ZEN_OWNER_KMALLOC
 
 typedef struct zen_page_frame {
     uint8_t state;     /* enum zen_frame_state */
@@ -91,6 +92,7 @@ typedef struct zen_page_frame {
     uint8_t owner;     /* enum zen_frame_owner, allocated heads only */
     uint8_t pad;
     uint32_t refcount; /* references to an allocated block; 0 otherwise */
+    uint32_t tag;      /* the owner's word for an allocated head (0 until set) */
 } zen_page_frame;
 
 /* Where the summary tree of one order lives inside the bitmap words. Level 0
@@ -539,7 +541,8 @@ zen_status zen_page_get(zen_page_allocator *a, zen_pfn pfn);
  */
 zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn);
 
-/* Record who owns the allocated block headed by pfn (enum zen_frame_owner).
+/* Record who owns the allocated block headed by pfn (enum zen_frame_owner)
+ * and the owner's tag for it (the slab layer keeps its slab record there).
  * Errors as for zen_page_get; ZEN_ERR_INVAL for an unknown owner. O(1). */
 /*@ requires zen_page_valid(a);
     requires zen_page_canonical(a);
@@ -573,12 +576,47 @@ zen_status zen_page_put(zen_page_allocator *a, zen_pfn pfn);
       ensures \result == ZEN_ERR_CORRUPT;
     behavior owned:
       assumes owner <= ZEN_OWNER_LAST && zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED);
-      assigns a->frames[pfn - a->start].owner;
-      ensures \result == ZEN_OK && a->frames[pfn - a->start].owner == owner;
+      assigns a->frames[pfn - a->start].owner, a->frames[pfn - a->start].tag;
+      ensures \result == ZEN_OK && a->frames[pfn - a->start].owner == owner &&
+              a->frames[pfn - a->start].tag == tag;
     complete behaviors;
     disjoint behaviors;
  */
-zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner);
+zen_status zen_page_set_owner(zen_page_allocator *a, zen_pfn pfn, unsigned owner, uint32_t tag);
+
+/* The allocated block that holds pfn: *head is its first frame (pfn itself
+ * for a head, below it for a frame inside the block). Reads only.
+ * Returns ZEN_OK; ZEN_ERR_RANGE outside the range; ZEN_ERR_RESERVED for a
+ * reserved frame or a hole; ZEN_ERR_NOT_ALLOCATED for a frame of a free
+ * block; ZEN_ERR_CORRUPT when the descriptors around pfn are inconsistent.
+ * *head is written only on success. O(ZEN_PAGE_MAX_ORDER). */
+/*@ requires zen_page_valid(a) && \valid(head) && \separated(head, a);
+    assigns *head;
+    behavior foreign:
+      assumes !zen_in_range(a, pfn);
+      ensures \result == ZEN_ERR_RANGE;
+    behavior reserved:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_RESERVED);
+      ensures \result == ZEN_ERR_RESERVED;
+    behavior free_head:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_FREE);
+      ensures \result == ZEN_ERR_NOT_ALLOCATED;
+    behavior allocated:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_ALLOCATED);
+      ensures \result == ZEN_OK && *head == pfn;
+    behavior tail:
+      assumes zen_is_state(a, pfn, ZEN_FRAME_TAIL);
+      ensures \result == ZEN_OK || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==>
+        zen_is_state(a, *head, ZEN_FRAME_ALLOCATED) && *head < pfn &&
+        pfn < *head + zen_block_size(a->frames[*head - a->start].order);
+    behavior unknown_state:
+      assumes zen_in_range(a, pfn) && a->frames[pfn - a->start].state > ZEN_FRAME_TAIL;
+      ensures \result == ZEN_ERR_CORRUPT;
+    complete behaviors;
+    disjoint behaviors;
+ */
+zen_status zen_page_find(const zen_page_allocator *a, zen_pfn pfn, zen_pfn *head);
 
 /* Walk every descriptor and every bitmap word and check all invariants:
  * descriptor states, head alignment, tails, reference counts, maximality of

@@ -20,7 +20,9 @@ typedef enum zen_status {
     ZEN_ERR_BUSY = 9,          /* the resource is already in use */
     ZEN_ERR_CORRUPT = 10,      /* the consistency checker found a broken invariant */
     ZEN_ERR_CAPACITY = 11,     /* more entries than the caller's buffer holds */
-    ZEN_ERR_NO_USABLE = 12     /* a memory map without a single usable frame */
+    ZEN_ERR_NO_USABLE = 12,    /* a memory map without a single usable frame */
+    ZEN_ERR_FOREIGN = 13,      /* address in no block this allocator handed out */
+    ZEN_ERR_WRONG_CACHE = 14   /* object of another cache */
 } zen_status;
 
 #endif

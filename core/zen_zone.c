@@ -1031,6 +1031,72 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
     return st;
 }
 
+zen_status zen_zone_set_owner(zen_zone_set *s, zen_pfn pfn, unsigned owner, uint32_t tag)
+{
+    zen_status st;
+    unsigned z = 0;
+    zen_hooks_enter(&s->hooks);
+    if (!zen_zone_find(s, pfn, &z)) {
+        st = zen_zone_reject(s, ZEN_ERR_RANGE);
+    } else {
+        /*@ assert zen_zone_ok(s, z) && zen_zone_carved(s, z) && s->zone[z].present != 0; */
+        st = zen_page_set_owner(&s->zone[z].pages, pfn, owner, tag);
+        /* The other zones are not touched: the set stays valid when zone z
+         * does (lemma zen_zone_set_kept). */
+        /*@ assert \at(s->frames, Pre) == s->frames && \at(s->nframes, Pre) == s->nframes &&
+              \at(s->words, Pre) == s->words && \at(s->nwords, Pre) == s->nwords; */
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+              \at(s->zone[y].present, Pre) == s->zone[y].present &&
+              \at(s->zone[y].frame_off, Pre) == s->zone[y].frame_off &&
+              \at(s->zone[y].word_off, Pre) == s->zone[y].word_off &&
+              \at(s->zone[y].pages.start, Pre) == s->zone[y].pages.start &&
+              \at(s->zone[y].pages.nframes, Pre) == s->zone[y].pages.nframes &&
+              \at(s->zone[y].pages.nwords, Pre) == s->zone[y].pages.nwords &&
+              \at(s->zone[y].pages.frames, Pre) == s->zone[y].pages.frames &&
+              \at(s->zone[y].pages.words, Pre) == s->zone[y].pages.words &&
+              \at(s->zone[y].pages.memory, Pre) == s->zone[y].pages.memory; */
+        /*@ assert \forall integer y, k; 0 <= y < ZEN_ZONE_COUNT && 0 <= k <= ZEN_PAGE_MAX_ORDER ==>
+              \at(s->zone[y].pages.tree[k].levels, Pre) == s->zone[y].pages.tree[k].levels; */
+        /*@ assert \forall integer y, k, l; 0 <= y < ZEN_ZONE_COUNT &&
+              0 <= k <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+              \at(s->zone[y].pages.tree[k].offset[l], Pre) == s->zone[y].pages.tree[k].offset[l] &&
+              \at(s->zone[y].pages.tree[k].length[l], Pre) == s->zone[y].pages.tree[k].length[l]; */
+        /*@ assert frames_outside: \forall integer i; 0 <= i < s->nframes &&
+              (i < s->zone[z].frame_off || i >= s->zone[z].frame_off + s->zone[z].pages.nframes) ==>
+              \at(s->frames[i].state, Pre) == s->frames[i].state &&
+              \at(s->frames[i].order, Pre) == s->frames[i].order; */
+        /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+        /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
+              \valid(s->words + (0 .. s->nwords - 1)); */
+        /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
+              s->zone[y].pages.memory != \null ==>
+              \valid(s->zone[y].pages.memory + (0 .. s->zone[y].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)); */
+        /*@ assert zen_zone_ok(s, z); */
+        /*@ assert zen_zone_set_valid(s); */
+    }
+    zen_hooks_leave(&s->hooks);
+    return st;
+}
+
+zen_status zen_zone_block_of(const zen_zone_set *s, zen_pfn pfn, zen_zone_block *b)
+{
+    unsigned z = 0;
+    if (!zen_zone_find(s, pfn, &z))
+        return ZEN_ERR_RANGE;
+    /*@ assert zen_zone_ok(s, z) && s->zone[z].present != 0; */
+    const zen_page_allocator *a = &s->zone[z].pages;
+    zen_pfn head = 0;
+    zen_status st = zen_page_find(a, pfn, &head);
+    if (st != ZEN_OK)
+        return st;
+    const zen_page_frame *f = &a->frames[head - a->start];
+    b->head = head;
+    b->order = f->order;
+    b->owner = f->owner;
+    b->tag = f->tag;
+    return ZEN_OK;
+}
+
 /* ---- queries ----------------------------------------------------------------- */
 
 zen_status zen_zone_watermark(const zen_zone_set *s, unsigned z, unsigned *level)

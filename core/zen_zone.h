@@ -135,6 +135,15 @@ typedef struct zen_zone_info {
     uint64_t min, low, high;
 } zen_zone_info;
 
+/* An allocated block as zen_zone_block_of() finds it from any of its
+ * frames: its head, its order, and what its head descriptor records. */
+typedef struct zen_zone_block {
+    zen_pfn head;
+    uint32_t order;
+    uint32_t owner; /* enum zen_frame_owner */
+    uint32_t tag;   /* the owner's tag (zen_zone_set_owner) */
+} zen_zone_block;
+
 /* Which zone invariant the consistency checker found broken. */
 enum zen_zone_invariant {
     ZEN_ZINV_NONE = 0,
@@ -566,6 +575,59 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
     disjoint behaviors;
  */
 zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order);
+
+/* Record who owns the allocated block headed by pfn and the owner's tag for
+ * it (zen_page_set_owner in the zone that holds pfn). Errors: ZEN_ERR_RANGE
+ * when no zone holds pfn (counted in the set's `rejected`); otherwise those
+ * of zen_page_set_owner, counted by the zone's page allocator. O(1). */
+/*@ requires zen_zone_set_valid(s);
+    assigns s->stats.rejected, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
+            s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+    behavior foreign:
+      assumes \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_holds(s, z, pfn);
+      assigns s->stats.rejected;
+      ensures \result == ZEN_ERR_RANGE && zen_zone_set_valid(s);
+    behavior held:
+      assumes \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, pfn);
+      ensures zen_zone_holds(s, zen_zone_of(pfn), pfn) && zen_zone_set_valid(s);
+      ensures \let a = &s->zone[zen_zone_of(pfn)].pages; \let i = pfn - a->start;
+        (owner > ZEN_OWNER_LAST ==> \result == ZEN_ERR_INVAL) &&
+        (owner <= ZEN_OWNER_LAST && \at(a->frames[i].state, Pre) == ZEN_FRAME_ALLOCATED ==>
+          \result == ZEN_OK && a->frames[i].owner == owner && a->frames[i].tag == tag) &&
+        (\at(a->frames[i].state, Pre) != ZEN_FRAME_ALLOCATED ==> \result != ZEN_OK);
+    complete behaviors;
+    disjoint behaviors;
+ */
+zen_status zen_zone_set_owner(zen_zone_set *s, zen_pfn pfn, unsigned owner, uint32_t tag);
+
+/* The allocated block that holds pfn, found from any of its frames, in *b.
+ * Reads only. Errors: ZEN_ERR_RANGE when no zone holds pfn; otherwise those
+ * of zen_page_find (a hole is ZEN_ERR_RESERVED, a free frame
+ * ZEN_ERR_NOT_ALLOCATED). *b is written only on success.
+ * O(ZEN_PAGE_MAX_ORDER). */
+/*@ requires zen_zone_set_valid(s) && \valid(b) && \separated(b, s);
+    assigns *b;
+    behavior foreign:
+      assumes \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_holds(s, z, pfn);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior held:
+      assumes \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(s, z, pfn);
+      ensures \let a = &s->zone[zen_zone_of(pfn)].pages;
+        \result == ZEN_OK ==>
+          zen_is_state(a, b->head, ZEN_FRAME_ALLOCATED) && b->head <= pfn &&
+          pfn < b->head + zen_block_size(b->order) &&
+          b->order == a->frames[b->head - a->start].order &&
+          b->owner == a->frames[b->head - a->start].owner &&
+          b->tag == a->frames[b->head - a->start].tag;
+      ensures \let a = &s->zone[zen_zone_of(pfn)].pages; \let i = pfn - a->start;
+        (a->frames[i].state == ZEN_FRAME_ALLOCATED ==> \result == ZEN_OK && b->head == pfn) &&
+        (a->frames[i].state == ZEN_FRAME_RESERVED ==> \result == ZEN_ERR_RESERVED) &&
+        (a->frames[i].state == ZEN_FRAME_FREE ==> \result == ZEN_ERR_NOT_ALLOCATED);
+    complete behaviors;
+    disjoint behaviors;
+ */
+zen_status zen_zone_block_of(const zen_zone_set *s, zen_pfn pfn, zen_zone_block *b);
 
 /* Where zone z's free frames stand against its watermarks (enum
  * zen_zone_level) in *level. ZEN_ERR_INVAL for an unknown or absent zone. */

@@ -334,7 +334,7 @@ static void do_get(world *w, zen_pfn pfn)
 static void do_set_owner(world *w, zen_pfn pfn, unsigned owner)
 {
     w->changing_calls++;
-    same_status("set_owner", pfn, zen_page_set_owner(&w->core, pfn, owner),
+    same_status("set_owner", pfn, zen_page_set_owner(&w->core, pfn, owner, 0u),
                 page_spec_set_owner(&w->spec, pfn, owner));
 }
 

@@ -1367,27 +1367,61 @@ static void test_set_owner(void)
     zen_pfn p = fx_alloc(&f, 2); /* 8:2 */
     CHECK_EQ(p, 8);
     CHECK_EQ(fr(&f, p)->owner, ZEN_OWNER_USER);
-    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_SLAB), ZEN_OK);
+    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_SLAB, 0u), ZEN_OK);
     CHECK_EQ(fr(&f, p)->owner, ZEN_OWNER_SLAB);
     fx_check(&f, "set_owner slab");
-    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_ZONE), ZEN_OK);
+    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_ZONE, 0u), ZEN_OK);
     CHECK_EQ(fr(&f, p)->owner, ZEN_OWNER_ZONE);
-    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_NONE), ZEN_OK);
+    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_NONE, 0u), ZEN_OK);
     CHECK_EQ(fr(&f, p)->owner, ZEN_OWNER_NONE);
-    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_SLAB), ZEN_OK);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, p, ZEN_OWNER_LAST + 1u), ZEN_ERR_INVAL);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, p, UINT32_MAX), ZEN_ERR_INVAL);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 0, ZEN_OWNER_LAST + 1u), ZEN_ERR_INVAL);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 4, ZEN_OWNER_USER), ZEN_ERR_RANGE);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 15, ZEN_OWNER_USER), ZEN_ERR_RESERVED);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, p + 2u, ZEN_OWNER_USER), ZEN_ERR_NOT_HEAD);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 5, ZEN_OWNER_USER), ZEN_ERR_NOT_ALLOCATED);
-    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 19, ZEN_OWNER_USER), ZEN_ERR_NOT_ALLOCATED);
+    CHECK_ST(zen_page_set_owner(&f.a, p, ZEN_OWNER_SLAB, 77u), ZEN_OK);
+    CHECK_EQ(fr(&f, p)->tag, 77u);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, p, ZEN_OWNER_LAST + 1u, 0u), ZEN_ERR_INVAL);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, p, UINT32_MAX, 0u), ZEN_ERR_INVAL);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 0, ZEN_OWNER_LAST + 1u, 0u), ZEN_ERR_INVAL);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 4, ZEN_OWNER_USER, 0u), ZEN_ERR_RANGE);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 15, ZEN_OWNER_USER, 0u), ZEN_ERR_RESERVED);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, p + 2u, ZEN_OWNER_USER, 0u), ZEN_ERR_NOT_HEAD);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 5, ZEN_OWNER_USER, 0u), ZEN_ERR_NOT_ALLOCATED);
+    EXPECT_REJECT(&f, zen_page_set_owner(&f.a, 19, ZEN_OWNER_USER, 0u), ZEN_ERR_NOT_ALLOCATED);
     CHECK_EQ(fr(&f, p)->owner, ZEN_OWNER_SLAB);
-    /* a new allocation is owned by USER again */
+    CHECK_EQ(fr(&f, p)->tag, 77u);
+    /* a new allocation is owned by USER again, with tag 0 */
     fx_free(&f, p, 2);
     CHECK_EQ(fx_alloc(&f, 2), p);
     CHECK_EQ(fr(&f, p)->owner, ZEN_OWNER_USER);
+    CHECK_EQ(fr(&f, p)->tag, 0u);
+    fx_close(&f);
+}
+
+/* zen_page_find answers the head of the block that holds any of its frames
+ * and names why a frame is in no allocated block. */
+static void test_find(void)
+{
+    ctx("%s", "find", 0, 0);
+    fx f;
+    fx_open(&f, 5, 20, 0);
+    CHECK_ST(zen_page_add_range(&f.a, 5, 10), ZEN_OK);
+    CHECK_ST(zen_page_add_range(&f.a, 17, 8), ZEN_OK);
+    zen_pfn p = fx_alloc(&f, 2); /* 8:2 */
+    CHECK_EQ(p, 8);
+    zen_pfn head = 999;
+    for (zen_pfn q = p; q < p + 4u; q++) {
+        head = 999;
+        CHECK_ST(zen_page_find(&f.a, q, &head), ZEN_OK);
+        CHECK_EQ(head, p);
+    }
+    head = 999;
+    CHECK_ST(zen_page_find(&f.a, 4, &head), ZEN_ERR_RANGE);
+    CHECK_ST(zen_page_find(&f.a, 25, &head), ZEN_ERR_RANGE);
+    CHECK_ST(zen_page_find(&f.a, 15, &head), ZEN_ERR_RESERVED);
+    CHECK_ST(zen_page_find(&f.a, 5, &head), ZEN_ERR_NOT_ALLOCATED);
+    CHECK_ST(zen_page_find(&f.a, 19, &head), ZEN_ERR_NOT_ALLOCATED); /* inside a free block */
+    CHECK_EQ(head, 999); /* written only on success */
+    /* a tail whose descriptors lead to no head is corruption */
+    fr(&f, p)->state = ZEN_FRAME_TAIL;
+    CHECK_ST(zen_page_find(&f.a, p + 1u, &head), ZEN_ERR_CORRUPT);
+    fr(&f, p)->state = ZEN_FRAME_ALLOCATED;
     fx_close(&f);
 }
 
@@ -1456,8 +1490,8 @@ static void test_hooks(void)
     EXPECT_HOOKED(&h, zen_page_alloc(&a, 0, ZEN_PAGE_FLAG_ZERO, &p), ZEN_ERR_INVAL);
     EXPECT_HOOKED(&h, zen_page_get(&a, 64), ZEN_OK);
     EXPECT_HOOKED(&h, zen_page_get(&a, 65), ZEN_ERR_NOT_HEAD);
-    EXPECT_HOOKED(&h, zen_page_set_owner(&a, 64, ZEN_OWNER_SLAB), ZEN_OK);
-    EXPECT_HOOKED(&h, zen_page_set_owner(&a, 64, ZEN_OWNER_LAST + 1u), ZEN_ERR_INVAL);
+    EXPECT_HOOKED(&h, zen_page_set_owner(&a, 64, ZEN_OWNER_SLAB, 0u), ZEN_OK);
+    EXPECT_HOOKED(&h, zen_page_set_owner(&a, 64, ZEN_OWNER_LAST + 1u, 0u), ZEN_ERR_INVAL);
     EXPECT_HOOKED(&h, zen_page_put(&a, 64), ZEN_OK);
     EXPECT_HOOKED(&h, zen_page_put(&a, 1), ZEN_ERR_RANGE);
     EXPECT_HOOKED(&h, zen_page_free(&a, 64, 1), ZEN_ERR_ORDER);
@@ -1869,7 +1903,7 @@ static void random_run(const geom *g, uint64_t seed)
             what = "put";
         } else if (r < 83u) {
             unsigned owner = (unsigned)rnd_below(ZEN_OWNER_LAST + 2u);
-            got = zen_page_set_owner(&f.a, live[li].pfn, owner);
+            got = zen_page_set_owner(&f.a, live[li].pfn, owner, 0u);
             want = model_set_owner(&m, live[li].pfn, owner);
             what = "set_owner";
         } else if (r < 96u) {
@@ -1898,7 +1932,7 @@ static void random_run(const geom *g, uint64_t seed)
                 what = "put(any)";
                 break;
             default:
-                got = zen_page_set_owner(&f.a, p, order % (ZEN_OWNER_LAST + 2u));
+                got = zen_page_set_owner(&f.a, p, order % (ZEN_OWNER_LAST + 2u), 0u);
                 want = model_set_owner(&m, p, order % (ZEN_OWNER_LAST + 2u));
                 what = "set_owner(any)";
                 break;
@@ -1987,6 +2021,7 @@ int main(void)
     test_free_errors();
     test_refcounts();
     test_set_owner();
+    test_find();
     test_hooks();
     test_zero_fill();
     test_nomem_peak_counts();

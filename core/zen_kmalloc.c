@@ -1,0 +1,145 @@
+/* kmalloc: a ladder of size-class caches inside the zen_kmem, and whole
+ * blocks of frames from the zone allocator above half a page. */
+#include "zen_slab_internal.h"
+
+/* The class sizes, smallest first. */
+static const uint32_t zen_kmalloc_sizes[ZEN_KMALLOC_CLASSES] = {
+    8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048
+};
+
+/* Class of each 8-byte step up to 256 bytes: index (size + 7) / 8. */
+static const uint8_t zen_kmalloc_small[33] = {
+    0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5,
+    6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7
+};
+
+uint32_t zen_kmalloc_class_size(unsigned i)
+{
+    return zen_kmalloc_sizes[i];
+}
+
+unsigned zen_kmalloc_class(uint64_t size)
+{
+    if (size == 0u || size > ZEN_KMALLOC_MAX_SLAB_SIZE)
+        return ZEN_KMALLOC_CLASSES;
+    if (size <= 256u)
+        return zen_kmalloc_small[(size + 7u) / 8u];
+    if (size <= 512u)
+        return 8u;
+    return size <= 1024u ? 9u : 10u;
+}
+
+zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
+                         const zen_hooks *hooks)
+{
+    if (zones == 0 || slabs == 0 || nslabs == 0u || nslabs == ZEN_SLAB_NONE)
+        return ZEN_ERR_INVAL;
+    k->zones = zones;
+    k->slabs = slabs;
+    k->nslabs = nslabs;
+    k->caches = 0;
+    k->stats = (zen_kmem_stats){0};
+    k->hooks = hooks != 0 ? *hooks : (zen_hooks){0, 0, 0};
+    /* Every record spare, chained in index order. */
+    for (uint32_t r = 0; r < nslabs; r++) {
+        slabs[r] = (zen_slab){0};
+        slabs[r].list = ZEN_SLAB_SPARE;
+        slabs[r].prev = ZEN_SLAB_NONE;
+        slabs[r].next = r + 1u < nslabs ? r + 1u : ZEN_SLAB_NONE;
+    }
+    k->spare = 0;
+    k->stats.spare_records = nslabs;
+    /* The classes, added largest first so the cache list starts at 8 bytes. */
+    for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;)
+        (void)zen_slab_cache_setup(k, &k->classes[i], zen_kmalloc_sizes[i], 0, 0, 0, 0);
+    return ZEN_OK;
+}
+
+/* Smallest order whose block holds size bytes (size <= ZEN_KMALLOC_MAX_SIZE). */
+static unsigned zen_kmalloc_order(uint64_t size)
+{
+    uint64_t pages = (size + ZEN_PAGE_SIZE - 1u) >> ZEN_PAGE_SHIFT;
+    unsigned order = 0;
+    while (((uint64_t)1 << order) < pages)
+        order++;
+    return order;
+}
+
+/* A whole block for a large request, owned as a kmalloc block. */
+static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags, zen_paddr *obj)
+{
+    unsigned order = zen_kmalloc_order(size);
+    zen_pfn pfn = 0;
+    zen_status st = zen_zone_alloc(k->zones, ZEN_ZONE_NORMAL, order, zflags, &pfn);
+    if (st == ZEN_OK) {
+        st = zen_zone_set_owner(k->zones, pfn, ZEN_OWNER_KMALLOC, 0);
+        if (st != ZEN_OK)
+            (void)zen_zone_free(k->zones, pfn, order);
+    }
+    if (st != ZEN_OK) {
+        if (st == ZEN_ERR_NOMEM)
+            k->stats.oom_count++;
+        return st;
+    }
+    k->stats.large_blocks++;
+    k->stats.large_frames += (uint64_t)1 << order;
+    *obj = pfn << ZEN_PAGE_SHIFT;
+    return ZEN_OK;
+}
+
+zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *obj)
+{
+    zen_status st;
+    unsigned zflags = (flags & ZEN_KMALLOC_ATOMIC) != 0u ? ZEN_ZONE_ATOMIC : 0u;
+    zen_hooks_enter(&k->hooks);
+    if (size == 0u || flags > ZEN_KMALLOC_FLAGS_ALL)
+        st = ZEN_ERR_INVAL;
+    else if (size > UINT64_MAX - (ZEN_PAGE_SIZE - 1u))
+        st = ZEN_ERR_OVERFLOW;
+    else if (size > ZEN_KMALLOC_MAX_SIZE)
+        st = ZEN_ERR_INVAL;
+    else if (size > ZEN_KMALLOC_MAX_SLAB_SIZE)
+        st = zen_kmalloc_large(k, size, zflags, obj);
+    else if ((st = zen_slab_alloc_in(k, &k->classes[zen_kmalloc_class(size)], zflags, obj)) ==
+             ZEN_ERR_NOMEM)
+        k->stats.oom_count++;
+    if (st == ZEN_ERR_INVAL || st == ZEN_ERR_OVERFLOW)
+        k->stats.rejected++;
+    zen_hooks_leave(&k->hooks);
+    return st;
+}
+
+/* Free the large block at head of 2^order frames, given its first byte. */
+static zen_status zen_kfree_large(zen_kmem *k, const zen_zone_block *b, zen_paddr obj)
+{
+    if (obj != b->head << ZEN_PAGE_SHIFT)
+        return ZEN_ERR_NOT_HEAD;
+    zen_status st = zen_zone_free(k->zones, b->head, b->order);
+    if (st == ZEN_OK) {
+        k->stats.large_blocks--;
+        k->stats.large_frames -= (uint64_t)1 << b->order;
+    }
+    return st;
+}
+
+zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
+{
+    zen_status st;
+    zen_zone_block b;
+    uint32_t r = 0;
+    zen_hooks_enter(&k->hooks);
+    if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) == ZEN_OK &&
+        b.owner == ZEN_OWNER_KMALLOC) {
+        st = zen_kfree_large(k, &b, obj);
+    } else if ((st = zen_slab_record_of(k, obj, &r)) == ZEN_OK) {
+        zen_slab_cache *c = 0;
+        for (unsigned i = 0; i < ZEN_KMALLOC_CLASSES; i++)
+            if (k->slabs[r].cache == &k->classes[i])
+                c = &k->classes[i];
+        st = c != 0 ? zen_slab_free_in(k, c, r, obj) : ZEN_ERR_WRONG_CACHE;
+    }
+    if (st != ZEN_OK)
+        k->stats.rejected++;
+    zen_hooks_leave(&k->hooks);
+    return st;
+}

@@ -1,0 +1,307 @@
+/* Zen slab allocator: object caches and kmalloc over the zone allocator.
+ *
+ * A cache (zen_slab_cache) serves objects of one size and alignment. Its
+ * memory comes in slabs: blocks of 2^order frames from the zone allocator
+ * (zen_zone.h), cut into equal slots of `stride` bytes (the size rounded up
+ * to the alignment). The order is the smallest one at which the slab's
+ * leftover bytes are at most 1/8 of the slab; when no order up to
+ * ZEN_SLAB_MAX_ORDER manages that, the order with the smallest leftover
+ * share. A slab holds at most ZEN_SLAB_MAX_SLOTS slots.
+ *
+ * Objects are named by physical byte address (zen_paddr): pfn << ZEN_PAGE_SHIFT
+ * plus the offset. The core never reads or writes object memory; a kernel
+ * turns an address into a pointer through its own direct map.
+ *
+ * Metadata is out of band: one zen_slab record per slab, from a pool of
+ * records the caller gives to zen_kmem_init, each with a bitmap of its free
+ * slots. The head frame descriptor of every slab block has owner
+ * ZEN_OWNER_SLAB and the record's number as its tag, so a free finds the
+ * record of any address in O(ZEN_PAGE_MAX_ORDER) through zen_zone_block_of
+ * and validates it against the record (same head, order and cache).
+ *
+ * Policy, fixed so that the executable spec can check every answer:
+ *   - allocation takes the slab at the head of the cache's partial list,
+ *     else the head of its empty list, else a new slab; within the slab the
+ *     lowest free slot;
+ *   - a slab that changes list (empty, partial, full) goes to the head of
+ *     its new list;
+ *   - empty slabs stay with the cache until zen_slab_shrink or
+ *     zen_slab_cache_destroy returns them to the zone allocator.
+ *
+ * A constructor, when given, runs on every slot of a slab when the slab is
+ * made, so objects are always handed out constructed (Bonwick); a caller
+ * returns them in constructed state.
+ *
+ * kmalloc: zen_kmalloc serves sizes up to ZEN_KMALLOC_MAX_SLAB_SIZE (half a
+ * page) from a ladder of size-class caches inside the zen_kmem, and larger
+ * sizes as whole blocks of 2^k frames from the zone allocator (owner
+ * ZEN_OWNER_KMALLOC). zen_kfree tells the two apart from the frame
+ * descriptor.
+ *
+ * Serialisation is the caller's: every operation that changes a zen_kmem or
+ * one of its caches calls the kmem's enter hook once at its start and its
+ * leave hook once before it returns (zen_hooks.h). The zone set keeps its
+ * own hooks.
+ *
+ * Every function returns a zen_status; on any error the kmem, its caches and
+ * the zone set are left as they were except for diagnostic counters. */
+#ifndef ZEN_SLAB_H
+#define ZEN_SLAB_H
+
+#include "zen_zone.h"
+
+typedef uint64_t zen_paddr;
+
+#define ZEN_SLAB_MAX_ORDER 3u    /* slabs of at most 8 frames */
+#define ZEN_SLAB_MAP_WORDS 8u    /* bitmap words per slab record */
+#define ZEN_SLAB_MAX_SLOTS (64u * ZEN_SLAB_MAP_WORDS)
+#define ZEN_SLAB_MIN_ALIGN 8u    /* alignment 0 means this */
+/* Largest object a cache serves: one slot filling a slab of the top order. */
+#define ZEN_SLAB_MAX_SIZE ((uint64_t)ZEN_PAGE_SIZE << ZEN_SLAB_MAX_ORDER)
+#define ZEN_SLAB_NONE UINT32_MAX /* no record: end of a list */
+
+/* zen_slab_cache_create flags: where the slab frames come from. */
+#define ZEN_SLAB_DMA 1u    /* only from ZEN_ZONE_DMA */
+#define ZEN_SLAB_DMA32 2u  /* from ZEN_ZONE_DMA32 or below */
+#define ZEN_SLAB_ATOMIC 4u /* frame requests may dip below a zone's min */
+#define ZEN_SLAB_FLAGS_ALL (ZEN_SLAB_DMA | ZEN_SLAB_DMA32 | ZEN_SLAB_ATOMIC)
+
+/* zen_kmalloc flags. */
+#define ZEN_KMALLOC_ATOMIC 1u /* frame requests may dip below a zone's min */
+#define ZEN_KMALLOC_FLAGS_ALL ZEN_KMALLOC_ATOMIC
+
+/* The size classes of kmalloc: 8 16 32 64 96 128 192 256 512 1024 2048. */
+#define ZEN_KMALLOC_CLASSES 11u
+#define ZEN_KMALLOC_MAX_SLAB_SIZE (ZEN_PAGE_SIZE / 2u)
+/* Largest kmalloc: one block of the top order. */
+#define ZEN_KMALLOC_MAX_SIZE ((uint64_t)ZEN_PAGE_SIZE << ZEN_PAGE_MAX_ORDER)
+
+/* Which list a slab record is on. */
+enum zen_slab_list {
+    ZEN_SLAB_SPARE = 0,   /* record not in use */
+    ZEN_SLAB_EMPTY = 1,   /* every slot free */
+    ZEN_SLAB_PARTIAL = 2, /* some slots free */
+    ZEN_SLAB_FULL = 3     /* no slot free */
+};
+#define ZEN_SLAB_LISTS 3u /* empty, partial, full: a cache's list heads */
+
+struct zen_slab_cache;
+
+/* One slab: the out-of-band record of a block of 2^order frames. */
+typedef struct zen_slab {
+    const struct zen_slab_cache *cache; /* owning cache; NULL for a spare record */
+    zen_pfn pfn;                        /* first frame of the block */
+    uint32_t next, prev;                /* neighbours on its list, ZEN_SLAB_NONE at the ends */
+    uint16_t nfree;                     /* free slots */
+    uint8_t list;                       /* enum zen_slab_list */
+    uint8_t order;
+    uint64_t free_map[ZEN_SLAB_MAP_WORDS]; /* bit i set: slot i is free */
+} zen_slab;
+
+/* A constructor: puts the object at obj into its constructed state. */
+typedef void (*zen_slab_ctor_fn)(void *ctx, zen_paddr obj);
+
+typedef struct zen_slab_cache_stats {
+    uint64_t in_use;     /* objects handed out */
+    uint64_t peak_in_use;
+    uint64_t slabs;      /* slabs held, of every list */
+    uint64_t empty_slabs;
+    uint64_t allocs;     /* successful allocations */
+    uint64_t oom_count;  /* allocations answered ZEN_ERR_NOMEM */
+    uint64_t rejected;   /* frees refused for bad input */
+} zen_slab_cache_stats;
+
+struct zen_kmem;
+
+typedef struct zen_slab_cache {
+    const struct zen_kmem *kmem; /* the kmem it lives in; NULL once destroyed */
+    struct zen_slab_cache *next; /* the kmem's list of caches */
+    uint32_t size, align, stride;
+    uint32_t nslots;  /* slots per slab */
+    uint32_t order;   /* frames per slab: 2^order */
+    uint32_t flags;
+    zen_slab_ctor_fn ctor;
+    void *ctor_ctx;
+    uint32_t head[ZEN_SLAB_LISTS]; /* first record of the empty, partial, full lists */
+    zen_slab_cache_stats stats;
+} zen_slab_cache;
+
+typedef struct zen_kmem_stats {
+    uint64_t large_blocks; /* whole-page kmalloc blocks handed out */
+    uint64_t large_frames; /* their frames */
+    uint64_t spare_records;
+    uint64_t oom_count;    /* kmalloc answers ZEN_ERR_NOMEM for large blocks or records */
+    uint64_t rejected;     /* bad kmalloc sizes and kfree addresses */
+} zen_kmem_stats;
+
+typedef struct zen_kmem {
+    zen_zone_set *zones;
+    zen_slab *slabs;        /* the record pool */
+    uint32_t nslabs;
+    uint32_t spare;         /* first spare record, ZEN_SLAB_NONE when none */
+    zen_slab_cache *caches; /* every live cache, kmalloc classes first */
+    zen_slab_cache classes[ZEN_KMALLOC_CLASSES];
+    zen_hooks hooks;
+    zen_kmem_stats stats;
+} zen_kmem;
+
+/* Which invariant the consistency checker found broken. */
+enum zen_slab_invariant {
+    ZEN_SINV_NONE = 0,
+    ZEN_SINV_RECORD,  /* a record with a bad list, order, cache or slot count */
+    ZEN_SINV_LINKS,   /* a list's links are broken, cyclic or hold a record twice */
+    ZEN_SINV_BITMAP,  /* free bits disagree with nfree, or mark slots past the last */
+    ZEN_SINV_PLACE,   /* a slab on the wrong list for its free slots */
+    ZEN_SINV_FRAMES,  /* a slab's frames are not its block, owned by it */
+    ZEN_SINV_COUNTS,  /* statistics disagree with the records or frames */
+    ZEN_SINV_CACHE    /* a cache's geometry is inconsistent */
+};
+
+typedef struct zen_slab_check_report {
+    uint32_t invariant; /* enum zen_slab_invariant */
+    uint32_t record;    /* record where it was found, or ZEN_SLAB_NONE */
+    const zen_slab_cache *cache;
+} zen_slab_check_report;
+
+/*@ predicate zen_kmem_valid(zen_kmem *k) =
+      \valid(k) && zen_zone_set_valid(k->zones) &&
+      0 < k->nslabs && \valid(k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k, k->zones, k->slabs + (0 .. k->nslabs - 1));
+
+    predicate zen_slab_cache_live(zen_kmem *k, zen_slab_cache *c) =
+      \valid(c) && c->kmem == k && 0 < c->stride && 0 < c->nslots <= ZEN_SLAB_MAX_SLOTS &&
+      c->order <= ZEN_SLAB_MAX_ORDER;
+
+    // The object at slot i of the slab in record r.
+    logic integer zen_slab_slot_addr(zen_kmem *k, zen_slab_cache *c, integer r, integer i) =
+      k->slabs[r].pfn * ZEN_PAGE_SIZE + i * c->stride;
+
+    predicate zen_slab_slot_free(zen_kmem *k, integer r, integer i) =
+      zen_bit(k->slabs[r].free_map[i / 64], i % 64) == 1;
+ */
+
+/* Set up k over the zone set `zones` (already built by zen_zone_init) with
+ * the record pool slabs[0 .. nslabs - 1], and make the kmalloc classes.
+ * hooks, when not NULL, is copied. No frame is taken yet.
+ * Returns ZEN_OK, or ZEN_ERR_INVAL for NULL arrays or nslabs 0 or equal to
+ * ZEN_SLAB_NONE (nothing is written then). O(nslabs). */
+/*@ requires \valid(k) && \valid(slabs + (0 .. nslabs - 1));
+    requires zen_zone_set_valid(zones);
+    requires hooks == \null || \valid_read(hooks);
+    assigns *k, slabs[0 .. nslabs - 1];
+ */
+zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
+                         const zen_hooks *hooks);
+
+/* Make c a cache of objects of `size` bytes aligned to `align` (a power of
+ * two up to ZEN_PAGE_SIZE; 0 means ZEN_SLAB_MIN_ALIGN), with an optional
+ * constructor ctor(ctor_ctx, obj) and flags ZEN_SLAB_*. The stride is size
+ * rounded up to the alignment, and at least 8.
+ * Returns ZEN_OK; ZEN_ERR_INVAL for size 0, a stride above
+ * ZEN_SLAB_MAX_SIZE, a bad alignment, unknown flags or DMA with DMA32;
+ * ZEN_ERR_OVERFLOW when rounding the size up overflows. No frame is taken
+ * until the first allocation. O(ZEN_SLAB_MAX_ORDER). */
+/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
+    assigns *c, k->caches, k->stats.rejected;
+ */
+zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, uint64_t align,
+                                 zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags);
+
+/* Allocate one object of cache c by the policy above; store its address in
+ * *obj. On ZEN_OK *obj is the start of a slot that was free, inside a slab of
+ * c, aligned to c's alignment; the object is constructed when c has a
+ * constructor. Errors: ZEN_ERR_INVAL when c is not a live cache of k;
+ * ZEN_ERR_NOMEM when no slab has a free slot and no new slab can be made (no
+ * spare record, or the zone allocator refuses): nothing is taken then.
+ * *obj is written only on success. O(ZEN_SLAB_MAP_WORDS) plus, for a new
+ * slab, the zone allocation and nslots constructor calls. */
+/*@ requires zen_kmem_valid(k) && \valid(c) && \valid(obj) && \separated(obj, c, k);
+    assigns *obj, *c, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
+            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ */
+zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
+
+/* Return the object at obj to cache c. Validated through the frame
+ * descriptor of obj's page; each error changes nothing but c's `rejected`:
+ *   ZEN_ERR_INVAL          c is not a live cache of k
+ *   ZEN_ERR_FOREIGN        obj lies in no slab (no zone, a free or
+ *                          reserved frame, a block of another owner, or
+ *                          the leftover bytes after a slab's last slot)
+ *   ZEN_ERR_WRONG_CACHE    obj lies in a slab of another cache
+ *   ZEN_ERR_NOT_HEAD       obj lies inside an object, not at its start
+ *   ZEN_ERR_NOT_ALLOCATED  the object is free (double free)
+ * On ZEN_OK exactly that slot is free again. O(ZEN_PAGE_MAX_ORDER). */
+/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
+    assigns *c, k->slabs[0 .. k->nslabs - 1];
+ */
+zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj);
+
+/* Return every empty slab of c to the zone allocator; *released (when not
+ * NULL) is the number of slabs returned. ZEN_ERR_INVAL when c is not a live
+ * cache of k. O(empty slabs * zone free). */
+/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
+    requires released == \null || (\valid(released) && \separated(released, c, k));
+    assigns *c, *released, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
+            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ */
+zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released);
+
+/* Destroy cache c: ZEN_ERR_BUSY while any object is live (nothing changes
+ * then); otherwise its empty slabs go back to the zone allocator and c is no
+ * longer a cache of k. ZEN_ERR_INVAL when c is not a live cache of k, or is
+ * one of the kmalloc classes. */
+/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
+    assigns *c, k->caches, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
+            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ */
+zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c);
+
+/* The kmalloc class index for size (0 < size <= ZEN_KMALLOC_MAX_SLAB_SIZE),
+ * the smallest class whose size is at least size; ZEN_KMALLOC_CLASSES for a
+ * size outside that range. O(1). */
+/*@ assigns \nothing;
+    ensures \result <= ZEN_KMALLOC_CLASSES;
+    ensures (size == 0 || size > ZEN_KMALLOC_MAX_SLAB_SIZE) <==> \result == ZEN_KMALLOC_CLASSES;
+ */
+unsigned zen_kmalloc_class(uint64_t size);
+
+/* The object size of kmalloc class i (i < ZEN_KMALLOC_CLASSES). */
+/*@ requires i < ZEN_KMALLOC_CLASSES;
+    assigns \nothing;
+ */
+uint32_t zen_kmalloc_class_size(unsigned i);
+
+/* Allocate size bytes: an object of the smallest class that holds size, or
+ * above ZEN_KMALLOC_MAX_SLAB_SIZE the smallest block of 2^k frames that
+ * holds it, aligned to its own size. Errors: ZEN_ERR_INVAL for size 0, a
+ * size above ZEN_KMALLOC_MAX_SIZE or unknown flags; ZEN_ERR_OVERFLOW when
+ * rounding size up to whole pages overflows; ZEN_ERR_NOMEM when the memory
+ * or the record pool runs out (nothing is taken then). */
+/*@ requires zen_kmem_valid(k) && \valid(obj) && \separated(obj, k);
+    assigns *obj, *k, k->slabs[0 .. k->nslabs - 1], *k->zones,
+            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ */
+zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *obj);
+
+/* Free what zen_kmalloc returned. The frame descriptor of obj's page tells
+ * a slab object (then as zen_slab_free for its class, ZEN_ERR_WRONG_CACHE
+ * when the slab belongs to a cache that is not a kmalloc class) from a whole
+ * block (ZEN_ERR_NOT_HEAD unless obj is the block's first byte). Any other
+ * address is ZEN_ERR_FOREIGN. */
+/*@ requires zen_kmem_valid(k);
+    assigns *k, k->slabs[0 .. k->nslabs - 1], *k->zones,
+            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ */
+zen_status zen_kfree(zen_kmem *k, zen_paddr obj);
+
+/* Walk every cache, every record and the frames of every slab and large
+ * block: list links and placement, bitmaps against free counts, each slab's
+ * frames one block owned by it, statistics. Returns ZEN_OK, or
+ * ZEN_ERR_CORRUPT with the first broken invariant in *report.
+ * O(records * ZEN_SLAB_MAP_WORDS + zone frames). */
+/*@ requires zen_kmem_valid(k) && \valid(report) && \separated(report, k);
+    assigns *report;
+ */
+zen_status zen_kmem_check(const zen_kmem *k, zen_slab_check_report *report);
+
+#endif
