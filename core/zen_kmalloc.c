@@ -40,6 +40,8 @@ zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint
     k->caches = 0;
     k->stats = (zen_kmem_stats){0};
     k->hooks = hooks != 0 ? *hooks : (zen_hooks){0, 0, 0};
+    k->fail = 0;
+    k->fail_ctx = 0;
     /* Every record spare, chained in index order. */
     for (uint32_t r = 0; r < nslabs; r++) {
         slabs[r] = (zen_slab){0};
@@ -53,6 +55,12 @@ zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint
     for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;)
         (void)zen_slab_cache_setup(k, &k->classes[i], zen_kmalloc_sizes[i], 0, 0, 0, 0);
     return ZEN_OK;
+}
+
+void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx)
+{
+    k->fail = fail;
+    k->fail_ctx = ctx;
 }
 
 /* Smallest order whose block holds size bytes (size <= ZEN_KMALLOC_MAX_SIZE). */
@@ -70,7 +78,8 @@ static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags,
 {
     unsigned order = zen_kmalloc_order(size);
     zen_pfn pfn = 0;
-    zen_status st = zen_zone_alloc(k->zones, ZEN_ZONE_NORMAL, order, zflags, &pfn);
+    zen_status st = zen_kmem_refused(k, order) ? ZEN_ERR_NOMEM
+                  : zen_zone_alloc(k->zones, ZEN_ZONE_NORMAL, order, zflags, &pfn);
     if (st == ZEN_OK) {
         st = zen_zone_set_owner(k->zones, pfn, ZEN_OWNER_KMALLOC, 0);
         if (st != ZEN_OK)

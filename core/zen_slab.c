@@ -69,7 +69,7 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
 static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags, uint32_t *out)
 {
     uint32_t r = k->spare;
-    if (r == ZEN_SLAB_NONE)
+    if (r == ZEN_SLAB_NONE || zen_kmem_refused(k, c->order))
         return ZEN_ERR_NOMEM;
     zen_pfn pfn = 0;
     zen_status st = zen_zone_alloc(k->zones, zen_slab_max_zone(c->flags), c->order, zflags, &pfn);

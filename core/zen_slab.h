@@ -98,6 +98,11 @@ typedef struct zen_slab {
     uint64_t free_map[ZEN_SLAB_MAP_WORDS]; /* bit i set: slot i is free */
 } zen_slab;
 
+/* Fault injection (as a kernel's fail_page_alloc): called before every
+ * frame request of the slab layer with its order; a non-zero answer refuses
+ * the request as if the zones were out of memory. */
+typedef int (*zen_fail_fn)(void *ctx, unsigned order);
+
 /* A constructor: puts the object at obj into its constructed state. */
 typedef void (*zen_slab_ctor_fn)(void *ctx, zen_paddr obj);
 
@@ -142,6 +147,8 @@ typedef struct zen_kmem {
     zen_slab_cache *caches; /* every live cache, kmalloc classes first */
     zen_slab_cache classes[ZEN_KMALLOC_CLASSES];
     zen_hooks hooks;
+    zen_fail_fn fail;       /* fault injection, or NULL */
+    void *fail_ctx;
     zen_kmem_stats stats;
 } zen_kmem;
 
@@ -192,6 +199,14 @@ typedef struct zen_slab_check_report {
  */
 zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
                          const zen_hooks *hooks);
+
+/* Install (fail not NULL) or remove fault injection for every later frame
+ * request of k's caches and kmalloc. O(1). */
+/*@ requires \valid(k);
+    assigns k->fail, k->fail_ctx;
+    ensures k->fail == fail && k->fail_ctx == ctx;
+ */
+void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx);
 
 /* Make c a cache of objects of `size` bytes aligned to `align` (a power of
  * two up to ZEN_PAGE_SIZE; 0 means ZEN_SLAB_MIN_ALIGN), with an optional

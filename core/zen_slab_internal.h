@@ -28,6 +28,13 @@ static inline unsigned zen_slab_max_zone(unsigned flags)
     return (flags & ZEN_SLAB_DMA32) != 0u ? ZEN_ZONE_DMA32 : ZEN_ZONE_NORMAL;
 }
 
+/* Ask k's fault injection whether a frame request of this order is
+ * refused. */
+static inline int zen_kmem_refused(const zen_kmem *k, unsigned order)
+{
+    return k->fail != 0 && k->fail(k->fail_ctx, order) != 0;
+}
+
 /* Number of set bits of x. */
 static inline unsigned zen_popcount64(uint64_t x)
 {

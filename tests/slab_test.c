@@ -324,6 +324,39 @@ static void test_exhaustion(void)
     check_ok(f);
 }
 
+/* Fault injection refuses a frame request as out of memory; nothing leaks. */
+static int fail_second(void *ctx, unsigned order)
+{
+    unsigned *calls = ctx;
+    (void)order;
+    return ++*calls == 2u;
+}
+
+static void test_fail_injection(void)
+{
+    g_ctx = "fault injection";
+    fx *f = fx_open(NRECORDS, 0);
+    unsigned calls = 0;
+    zen_kmem_set_fail(&f->k, fail_second, &calls);
+    uint64_t before = free_frames(f);
+    zen_slab_cache c;
+    CHECK_ST(zen_slab_cache_create(&f->k, &c, 4096, 0, 0, 0, 0), ZEN_OK);
+    zen_paddr a, b;
+    CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
+    CHECK_ST(zen_slab_alloc(&f->k, &c, &b), ZEN_ERR_NOMEM);
+    CHECK_EQ(c.stats.oom_count, 1);
+    CHECK_EQ(free_frames(f), before - 1u);
+    CHECK_EQ(f->k.stats.spare_records, NRECORDS - 1u);
+    CHECK_ST(zen_slab_alloc(&f->k, &c, &b), ZEN_OK);
+    calls = 1;
+    CHECK_ST(zen_kmalloc(&f->k, 8192, 0, &b), ZEN_ERR_NOMEM);
+    CHECK_EQ(f->k.stats.oom_count, 1);
+    CHECK_EQ(calls, 2);
+    zen_kmem_set_fail(&f->k, 0, 0);
+    CHECK_ST(zen_kmalloc(&f->k, 8192, 0, &b), ZEN_OK);
+    check_ok(f);
+}
+
 static void test_kmalloc(void)
 {
     g_ctx = "kmalloc";
@@ -499,6 +532,7 @@ int main(void)
     test_destroy();
     test_ctor();
     test_exhaustion();
+    test_fail_injection();
     test_kmalloc();
     test_hooks();
     test_check();
