@@ -171,7 +171,8 @@ static void zen_open(zen_side *z)
 static void zen_check(zen_side *z, const char *when)
 {
     zen_slab_check_report r;
-    zen_status st = zen_kmem_check(&z->k, &r);
+    const zen_slab_cache *caches[1] = {&z->c64};
+    zen_status st = zen_kmem_check(&z->k, caches, 1, &r);
     if (st != ZEN_OK) {
         fprintf(stderr, "slab_bench: zen_kmem_check %s: invariant %u at record %u\n", when,
                 (unsigned)r.invariant, (unsigned)r.record);

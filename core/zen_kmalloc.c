@@ -37,7 +37,6 @@ zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint
     k->zones = zones;
     k->slabs = slabs;
     k->nslabs = nslabs;
-    k->caches = 0;
     k->stats = (zen_kmem_stats){0};
     k->hooks = hooks != 0 ? *hooks : (zen_hooks){0, 0, 0};
     k->fail = 0;
@@ -52,8 +51,10 @@ zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint
     k->spare = 0;
     k->stats.spare_records = nslabs;
     /* The classes, added largest first so the cache list starts at 8 bytes. */
-    for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;)
+    for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;) {
         (void)zen_slab_cache_setup(k, &k->classes[i], zen_kmalloc_sizes[i], 0, 0, 0, 0);
+        k->classes[i].kmalloc_class = i + 1u;
+    }
     return ZEN_OK;
 }
 
@@ -131,22 +132,28 @@ static zen_status zen_kfree_large(zen_kmem *k, const zen_zone_block *b, zen_padd
     return st;
 }
 
+/* Free obj in the slab of record r if that slab is one of a kmalloc class:
+ * the record's kclass names the class, and its cache must be that class. */
+static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
+{
+    unsigned kclass = k->slabs[r].kclass;
+    if (kclass == 0u || kclass > ZEN_KMALLOC_CLASSES || k->slabs[r].cache != &k->classes[kclass - 1u])
+        return ZEN_ERR_WRONG_CACHE;
+    return zen_slab_free_in(k, &k->classes[kclass - 1u], r, obj);
+}
+
 zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
 {
     zen_status st;
     zen_zone_block b;
     uint32_t r = 0;
     zen_hooks_enter(&k->hooks);
-    if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) == ZEN_OK &&
-        b.owner == ZEN_OWNER_KMALLOC) {
+    if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) != ZEN_OK)
+        st = ZEN_ERR_FOREIGN;
+    else if (b.owner == ZEN_OWNER_KMALLOC)
         st = zen_kfree_large(k, &b, obj);
-    } else if ((st = zen_slab_record_of(k, obj, &r)) == ZEN_OK) {
-        zen_slab_cache *c = 0;
-        for (unsigned i = 0; i < ZEN_KMALLOC_CLASSES; i++)
-            if (k->slabs[r].cache == &k->classes[i])
-                c = &k->classes[i];
-        st = c != 0 ? zen_slab_free_in(k, c, r, obj) : ZEN_ERR_WRONG_CACHE;
-    }
+    else if ((st = zen_slab_record_in(k, &b, &r)) == ZEN_OK)
+        st = zen_kfree_object(k, r, obj);
     if (st != ZEN_OK)
         k->stats.rejected++;
     zen_hooks_leave(&k->hooks);

@@ -1,56 +1,95 @@
 /* Object caches: slab records, their lists, allocation and validated free.
- * The policy and the error order are those of zen_slab.h. */
+ * The policy and the error order are those of zen_slab.h.
+ *
+ * The records are the truth; a frame descriptor's tag is only an index into
+ * them, checked against the record before it is believed. Links and list
+ * fields read from records are checked before they index anything, so a
+ * corrupted record makes an operation answer ZEN_ERR_CORRUPT (or end a list
+ * early), never read or write outside the pool. */
 #include "zen_slab_internal.h"
 
-/* ---- records and lists ------------------------------------------------------ */
+/* ---- lists ------------------------------------------------------------------ */
 
 /* Put record r at the head of cache c's list `list`. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires r < k->nslabs && ZEN_SLAB_EMPTY <= list <= ZEN_SLAB_FULL;
+    assigns k->slabs[r].list, k->slabs[r].prev, k->slabs[r].next, c->head[list - 1],
+            k->slabs[\at(c->head[list - 1], Pre)].prev;
+    ensures k->slabs[r].list == list;
+ */
 static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned list)
 {
     zen_slab *s = &k->slabs[r];
-    uint32_t *head = &c->head[zen_slab_head_index(list)];
+    uint32_t head = c->head[list - 1u];
     s->list = (uint8_t)list;
     s->prev = ZEN_SLAB_NONE;
-    s->next = *head;
-    if (*head != ZEN_SLAB_NONE)
-        k->slabs[*head].prev = r;
-    *head = r;
+    s->next = head;
+    if (head < k->nslabs)
+        k->slabs[head].prev = r;
+    c->head[list - 1u] = r;
 }
 
-/* Take record r off its list in cache c. */
+/* Take record r off the list of cache c its list field names. A link that
+ * leaves the pool ends the list. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires r < k->nslabs && ZEN_SLAB_EMPTY <= k->slabs[r].list <= ZEN_SLAB_FULL;
+    assigns k->slabs[\at(k->slabs[r].prev, Pre)].next, k->slabs[\at(k->slabs[r].next, Pre)].prev,
+            c->head[\at(k->slabs[r].list, Pre) - 1], k->slabs[r].next, k->slabs[r].prev;
+ */
 static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
-    zen_slab *s = &k->slabs[r];
-    if (s->prev != ZEN_SLAB_NONE)
-        k->slabs[s->prev].next = s->next;
+    unsigned list = k->slabs[r].list;
+    uint32_t prev = k->slabs[r].prev;
+    uint32_t next = k->slabs[r].next;
+    if (prev < k->nslabs)
+        k->slabs[prev].next = next;
     else
-        c->head[zen_slab_head_index(s->list)] = s->next;
-    if (s->next != ZEN_SLAB_NONE)
-        k->slabs[s->next].prev = s->prev;
-    s->next = ZEN_SLAB_NONE;
-    s->prev = ZEN_SLAB_NONE;
+        c->head[list - 1u] = next;
+    if (next < k->nslabs)
+        k->slabs[next].prev = prev;
+    k->slabs[r].next = ZEN_SLAB_NONE;
+    k->slabs[r].prev = ZEN_SLAB_NONE;
 }
 
-/* Move record r to the list its free count calls for, if it is elsewhere. */
-static void zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
+/* Move record r to the list its free count calls for, counting empty slabs.
+ * ZEN_ERR_CORRUPT when its list field names no list. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires r < k->nslabs;
+    assigns k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
+            k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
+            c->stats.empty_slabs;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+ */
+static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
-    zen_slab *s = &k->slabs[r];
-    unsigned list = zen_slab_list_for(s->nfree, c->nslots);
-    if (s->list == list)
-        return;
-    if (s->list == ZEN_SLAB_EMPTY)
+    unsigned from = k->slabs[r].list;
+    unsigned to = zen_slab_list_for(k->slabs[r].nfree, c->nslots);
+    if (from < ZEN_SLAB_EMPTY || from > ZEN_SLAB_FULL)
+        return ZEN_ERR_CORRUPT;
+    if (from == to)
+        return ZEN_OK;
+    if (from == ZEN_SLAB_EMPTY)
         c->stats.empty_slabs--;
-    if (list == ZEN_SLAB_EMPTY)
+    if (to == ZEN_SLAB_EMPTY)
         c->stats.empty_slabs++;
     zen_slab_unlink(k, c, r);
-    zen_slab_push(k, c, r, list);
+    zen_slab_push(k, c, r, to);
+    return ZEN_OK;
 }
 
-/* Mark slots 0 .. n - 1 free and the rest of the bitmap used. */
+/* ---- slots ------------------------------------------------------------------- */
+
+/* Mark slots 0 .. n - 1 free and every other bit used. */
+/*@ requires \valid(s) && n <= ZEN_SLAB_MAX_SLOTS;
+    assigns s->free_map[0 .. ZEN_SLAB_MAP_WORDS - 1];
+ */
 static void zen_slab_map_fill(zen_slab *s, uint32_t n)
 {
+    /*@ loop invariant 0 <= w <= ZEN_SLAB_MAP_WORDS;
+        loop assigns w, s->free_map[0 .. ZEN_SLAB_MAP_WORDS - 1];
+        loop variant ZEN_SLAB_MAP_WORDS - w; */
     for (unsigned w = 0; w < ZEN_SLAB_MAP_WORDS; w++) {
-        uint64_t first = (uint64_t)w * 64u;
+        uint32_t first = w * 64u;
         if (n >= first + 64u)
             s->free_map[w] = ~(uint64_t)0;
         else if (n > first)
@@ -60,17 +99,57 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
     }
 }
 
+/* Take the lowest free slot of record r, a slab of cache c: *obj is its
+ * address. ZEN_ERR_CORRUPT, changing nothing, when the record has no free
+ * slot below nslots, no free count, or a block past ZEN_PFN_LIMIT. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
+    requires r < k->nslabs && \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1));
+    assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree, *obj;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> \exists integer i; 0 <= i < c->nslots &&
+      \at(zen_slab_slot_free(k, r, i), Pre) && !zen_slab_slot_free(k, r, i) &&
+      *obj == zen_slab_slot_addr(k, r, c->stride, i) &&
+      (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
+        (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)));
+    ensures \result == ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) - 1;
+    ensures \result != ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) &&
+      (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+        k->slabs[r].free_map[w] == \old(k->slabs[r].free_map[w]));
+ */
+static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint32_t r, zen_paddr *obj)
+{
+    zen_slab *s = &k->slabs[r];
+    unsigned w = 0;
+    /*@ loop invariant 0 <= w <= ZEN_SLAB_MAP_WORDS;
+        loop invariant \forall integer v; 0 <= v < w ==> s->free_map[v] == 0;
+        loop assigns w;
+        loop variant ZEN_SLAB_MAP_WORDS - w; */
+    while (w < ZEN_SLAB_MAP_WORDS && s->free_map[w] == 0u)
+        w++;
+    if (w == ZEN_SLAB_MAP_WORDS || s->nfree == 0u ||
+        s->pfn >= ZEN_PFN_LIMIT - ((zen_pfn)1 << c->order))
+        return ZEN_ERR_CORRUPT;
+    unsigned bit = zen_ctz64(s->free_map[w]);
+    uint32_t slot = w * 64u + bit;
+    if (slot >= c->nslots)
+        return ZEN_ERR_CORRUPT;
+    s->free_map[w] &= ~((uint64_t)1 << bit);
+    s->nfree--;
+    *obj = (s->pfn << ZEN_PAGE_SHIFT) + (zen_paddr)slot * c->stride;
+    return ZEN_OK;
+}
+
 /* ---- slabs from and back to the zone allocator ------------------------------- */
 
 /* Make a new empty slab for c: a spare record, a block from the zones owned
  * by the slab layer with the record as tag, every slot constructed. On
- * failure nothing is taken: ZEN_ERR_NOMEM without a spare record or when the
- * zones refuse. */
+ * failure nothing is taken: ZEN_ERR_NOMEM without a spare record, when the
+ * fault injection refuses, or when the zones do. */
 static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags, uint32_t *out)
 {
     uint32_t r = k->spare;
-    if (r == ZEN_SLAB_NONE || zen_kmem_refused(k, c->order))
-        return ZEN_ERR_NOMEM;
+    if (r >= k->nslabs || zen_kmem_refused(k, c->order))
+        return r == ZEN_SLAB_NONE || r < k->nslabs ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
     zen_pfn pfn = 0;
     zen_status st = zen_zone_alloc(k->zones, zen_slab_max_zone(c->flags), c->order, zflags, &pfn);
     if (st != ZEN_OK)
@@ -86,6 +165,7 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
     s->cache = c;
     s->pfn = pfn;
     s->order = (uint8_t)c->order;
+    s->kclass = (uint8_t)c->kmalloc_class;
     s->nfree = (uint16_t)c->nslots;
     zen_slab_map_fill(s, c->nslots);
     zen_slab_push(k, c, r, ZEN_SLAB_EMPTY);
@@ -94,7 +174,7 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
     if (c->ctor != 0) {
         zen_paddr base = pfn << ZEN_PAGE_SHIFT;
         for (uint32_t i = 0; i < c->nslots; i++)
-            c->ctor(c->ctor_ctx, base + (zen_paddr)i * c->stride);
+            zen_slab_construct(c, base + (zen_paddr)i * c->stride);
     }
     *out = r;
     return ZEN_OK;
@@ -105,6 +185,8 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
 static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
     zen_slab *s = &k->slabs[r];
+    if (s->list != ZEN_SLAB_EMPTY || s->cache != c)
+        return ZEN_ERR_CORRUPT;
     zen_status st = zen_zone_free(k->zones, s->pfn, s->order);
     if (st != ZEN_OK)
         return st;
@@ -115,6 +197,7 @@ static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     s->pfn = 0;
     s->nfree = 0;
     s->order = 0;
+    s->kclass = 0;
     s->list = ZEN_SLAB_SPARE;
     zen_slab_map_fill(s, 0);
     s->next = k->spare;
@@ -123,16 +206,19 @@ static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     return ZEN_OK;
 }
 
-/* Release every empty slab of c; *released counts them. */
+/* Release every empty slab of c; *released counts them. The walk is bounded
+ * by the pool, so a cyclic list ends as ZEN_ERR_CORRUPT. */
 static zen_status zen_slab_release_empty(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
 {
     uint64_t n = 0;
     zen_status st = ZEN_OK;
-    uint32_t *head = &c->head[zen_slab_head_index(ZEN_SLAB_EMPTY)];
-    while (*head != ZEN_SLAB_NONE && st == ZEN_OK) {
-        st = zen_slab_release(k, c, *head);
-        if (st == ZEN_OK)
+    uint32_t r = c->head[ZEN_SLAB_EMPTY - 1u];
+    while (r != ZEN_SLAB_NONE && st == ZEN_OK) {
+        if (r >= k->nslabs || n >= k->nslabs)
+            st = ZEN_ERR_CORRUPT;
+        else if ((st = zen_slab_release(k, c, r)) == ZEN_OK)
             n++;
+        r = c->head[ZEN_SLAB_EMPTY - 1u];
     }
     *released = n;
     return st;
@@ -181,12 +267,13 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
 {
     if (align == 0u)
         align = ZEN_SLAB_MIN_ALIGN;
-    if (size == 0u || align > ZEN_PAGE_SIZE || (align & (align - 1u)) != 0u ||
+    /* Up to a page, a power of two is exactly a divisor of the page size. */
+    if (size == 0u || align > ZEN_PAGE_SIZE || ZEN_PAGE_SIZE % align != 0u ||
         flags > ZEN_SLAB_FLAGS_ALL || (flags & (ZEN_SLAB_DMA | ZEN_SLAB_DMA32)) == (ZEN_SLAB_DMA | ZEN_SLAB_DMA32))
         return ZEN_ERR_INVAL;
     if (size > UINT64_MAX - (align - 1u))
         return ZEN_ERR_OVERFLOW;
-    uint64_t stride = (size + align - 1u) & ~(align - 1u);
+    uint64_t stride = (size + align - 1u) / align * align;
     if (stride < ZEN_SLAB_MIN_ALIGN)
         stride = ZEN_SLAB_MIN_ALIGN;
     if (stride > ZEN_SLAB_MAX_SIZE)
@@ -200,13 +287,12 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
     c->nslots = nslots;
     c->order = order;
     c->flags = flags;
+    c->kmalloc_class = 0;
     c->ctor = ctor;
     c->ctor_ctx = ctor_ctx;
     for (unsigned l = 0; l < ZEN_SLAB_LISTS; l++)
         c->head[l] = ZEN_SLAB_NONE;
     c->stats = (zen_slab_cache_stats){0};
-    c->next = k->caches;
-    k->caches = c;
     return ZEN_OK;
 }
 
@@ -223,9 +309,9 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
 
 zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, zen_paddr *obj)
 {
-    uint32_t r = c->head[zen_slab_head_index(ZEN_SLAB_PARTIAL)];
+    uint32_t r = c->head[ZEN_SLAB_PARTIAL - 1u];
     if (r == ZEN_SLAB_NONE)
-        r = c->head[zen_slab_head_index(ZEN_SLAB_EMPTY)];
+        r = c->head[ZEN_SLAB_EMPTY - 1u];
     if (r == ZEN_SLAB_NONE) {
         zen_status st = zen_slab_grow(k, c, zflags, &r);
         if (st != ZEN_OK) {
@@ -234,24 +320,17 @@ zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, ze
             return st;
         }
     }
-    zen_slab *s = &k->slabs[r];
-    unsigned w = 0;
-    while (w < ZEN_SLAB_MAP_WORDS && s->free_map[w] == 0u)
-        w++;
-    if (w == ZEN_SLAB_MAP_WORDS)
+    if (r >= k->nslabs || k->slabs[r].cache != c)
         return ZEN_ERR_CORRUPT;
-    unsigned bit = zen_ctz64(s->free_map[w]);
-    uint32_t slot = w * 64u + bit;
-    if (slot >= c->nslots)
-        return ZEN_ERR_CORRUPT;
-    s->free_map[w] &= ~((uint64_t)1 << bit);
-    s->nfree--;
-    zen_slab_place(k, c, r);
+    zen_status st = zen_slab_take_slot(k, c, r, obj);
+    if (st == ZEN_OK)
+        st = zen_slab_place(k, c, r);
+    if (st != ZEN_OK)
+        return st;
     c->stats.in_use++;
     c->stats.allocs++;
     if (c->stats.in_use > c->stats.peak_in_use)
         c->stats.peak_in_use = c->stats.in_use;
-    *obj = (s->pfn << ZEN_PAGE_SHIFT) + (zen_paddr)slot * c->stride;
     return ZEN_OK;
 }
 
@@ -269,18 +348,24 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj)
     return st;
 }
 
+zen_status zen_slab_record_in(const zen_kmem *k, const zen_zone_block *b, uint32_t *r)
+{
+    if (b->owner != ZEN_OWNER_SLAB || b->tag >= k->nslabs)
+        return ZEN_ERR_FOREIGN;
+    const zen_slab *s = &k->slabs[b->tag];
+    /* The tag is only an index: the record must describe this very block. */
+    if (s->cache == 0 || s->pfn != b->head || s->order != b->order)
+        return ZEN_ERR_FOREIGN;
+    *r = b->tag;
+    return ZEN_OK;
+}
+
 zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r)
 {
     zen_zone_block b;
-    if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) != ZEN_OK ||
-        b.owner != ZEN_OWNER_SLAB || b.tag >= k->nslabs)
+    if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) != ZEN_OK)
         return ZEN_ERR_FOREIGN;
-    const zen_slab *s = &k->slabs[b.tag];
-    /* The tag is only an index: the record must describe this very block. */
-    if (s->cache == 0 || s->pfn != b.head || s->order != b.order)
-        return ZEN_ERR_FOREIGN;
-    *r = b.tag;
-    return ZEN_OK;
+    return zen_slab_record_in(k, &b, r);
 }
 
 zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_paddr obj)
@@ -288,20 +373,23 @@ zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_padd
     zen_slab *s = &k->slabs[r];
     if (s->cache != c)
         return ZEN_ERR_WRONG_CACHE;
-    uint64_t off = obj - (s->pfn << ZEN_PAGE_SHIFT);
-    uint64_t slot = off / c->stride;
+    /* obj lies in the slab's block, at most ZEN_SLAB_MAX_SIZE bytes in: a
+     * 32-bit division is enough. */
+    uint32_t off = (uint32_t)(obj - (s->pfn << ZEN_PAGE_SHIFT));
+    uint32_t slot = off / c->stride;
     if (slot >= c->nslots)
         return ZEN_ERR_FOREIGN;
-    if (off % c->stride != 0u)
+    if (off - slot * c->stride != 0u)
         return ZEN_ERR_NOT_HEAD;
     uint64_t mask = (uint64_t)1 << (slot % 64u);
     if ((s->free_map[slot / 64u] & mask) != 0u)
         return ZEN_ERR_NOT_ALLOCATED;
     s->free_map[slot / 64u] |= mask;
     s->nfree++;
-    zen_slab_place(k, c, r);
-    c->stats.in_use--;
-    return ZEN_OK;
+    zen_status st = zen_slab_place(k, c, r);
+    if (st == ZEN_OK)
+        c->stats.in_use--;
+    return st;
 }
 
 zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj)
@@ -340,33 +428,18 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
     return st;
 }
 
-/* c is one of k's kmalloc classes. */
-static int zen_slab_is_class(const zen_kmem *k, const zen_slab_cache *c)
-{
-    for (unsigned i = 0; i < ZEN_KMALLOC_CLASSES; i++)
-        if (c == &k->classes[i])
-            return 1;
-    return 0;
-}
-
 zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
 {
     zen_status st;
     uint64_t n = 0;
     zen_hooks_enter(&k->hooks);
-    if (!zen_slab_cache_ok(k, c) || zen_slab_is_class(k, c)) {
+    if (!zen_slab_cache_ok(k, c) || c->kmalloc_class != 0u) {
         k->stats.rejected++;
         st = ZEN_ERR_INVAL;
     } else if (c->stats.in_use != 0u) {
         c->stats.rejected++;
         st = ZEN_ERR_BUSY;
     } else if ((st = zen_slab_release_empty(k, c, &n)) == ZEN_OK) {
-        zen_slab_cache **link = &k->caches;
-        while (*link != 0 && *link != c)
-            link = &(*link)->next;
-        if (*link == c)
-            *link = c->next;
-        c->next = 0;
         c->kmem = 0;
     }
     zen_hooks_leave(&k->hooks);

@@ -89,12 +89,13 @@ struct zen_slab_cache;
 
 /* One slab: the out-of-band record of a block of 2^order frames. */
 typedef struct zen_slab {
-    const struct zen_slab_cache *cache; /* owning cache; NULL for a spare record */
+    struct zen_slab_cache *cache;       /* owning cache; NULL for a spare record */
     zen_pfn pfn;                        /* first frame of the block */
     uint32_t next, prev;                /* neighbours on its list, ZEN_SLAB_NONE at the ends */
     uint16_t nfree;                     /* free slots */
     uint8_t list;                       /* enum zen_slab_list */
     uint8_t order;
+    uint8_t kclass;                     /* the cache's kmalloc_class */
     uint64_t free_map[ZEN_SLAB_MAP_WORDS]; /* bit i set: slot i is free */
 } zen_slab;
 
@@ -120,11 +121,11 @@ struct zen_kmem;
 
 typedef struct zen_slab_cache {
     const struct zen_kmem *kmem; /* the kmem it lives in; NULL once destroyed */
-    struct zen_slab_cache *next; /* the kmem's list of caches */
     uint32_t size, align, stride;
     uint32_t nslots;  /* slots per slab */
     uint32_t order;   /* frames per slab: 2^order */
     uint32_t flags;
+    uint32_t kmalloc_class; /* 1 + class index for the kmalloc classes, 0 otherwise */
     zen_slab_ctor_fn ctor;
     void *ctor_ctx;
     uint32_t head[ZEN_SLAB_LISTS]; /* first record of the empty, partial, full lists */
@@ -144,7 +145,6 @@ typedef struct zen_kmem {
     zen_slab *slabs;        /* the record pool */
     uint32_t nslabs;
     uint32_t spare;         /* first spare record, ZEN_SLAB_NONE when none */
-    zen_slab_cache *caches; /* every live cache, kmalloc classes first */
     zen_slab_cache classes[ZEN_KMALLOC_CLASSES];
     zen_hooks hooks;
     zen_fail_fn fail;       /* fault injection, or NULL */
@@ -161,7 +161,7 @@ enum zen_slab_invariant {
     ZEN_SINV_PLACE,   /* a slab on the wrong list for its free slots */
     ZEN_SINV_FRAMES,  /* a slab's frames are not its block, owned by it */
     ZEN_SINV_COUNTS,  /* statistics disagree with the records or frames */
-    ZEN_SINV_CACHE    /* a cache's geometry is inconsistent */
+    ZEN_SINV_CACHE    /* a cache of another kmem, or with inconsistent geometry */
 };
 
 typedef struct zen_slab_check_report {
@@ -170,21 +170,51 @@ typedef struct zen_slab_check_report {
     const zen_slab_cache *cache;
 } zen_slab_check_report;
 
-/*@ predicate zen_kmem_valid(zen_kmem *k) =
-      \valid(k) && zen_zone_set_valid(k->zones) &&
-      0 < k->nslabs && \valid(k->slabs + (0 .. k->nslabs - 1)) &&
-      \separated(k, k->zones, k->slabs + (0 .. k->nslabs - 1));
+/*@ // The record pool: valid, apart from the kmem.
+    predicate zen_slab_records_ok(zen_kmem *k) =
+      \valid(k) && 0 < k->nslabs < ZEN_SLAB_NONE &&
+      \valid(k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k, k->slabs + (0 .. k->nslabs - 1));
 
-    predicate zen_slab_cache_live(zen_kmem *k, zen_slab_cache *c) =
-      \valid(c) && c->kmem == k && 0 < c->stride && 0 < c->nslots <= ZEN_SLAB_MAX_SLOTS &&
-      c->order <= ZEN_SLAB_MAX_ORDER;
+    // A cache the caller owns, apart from the kmem and its records.
+    predicate zen_slab_cache_apart(zen_kmem *k, zen_slab_cache *c) =
+      \valid(c) && \separated(c, k, k->slabs + (0 .. k->nslabs - 1));
 
-    // The object at slot i of the slab in record r.
-    logic integer zen_slab_slot_addr(zen_kmem *k, zen_slab_cache *c, integer r, integer i) =
-      k->slabs[r].pfn * ZEN_PAGE_SIZE + i * c->stride;
+    // What the zone set writes (its struct, arrays and direct maps) lies
+    // apart from the slab layer's own memory: the kmem, its records, and the
+    // cache c (the kmem's own classes lie inside *k).
+    predicate zen_kmem_zones_apart(zen_kmem *k, zen_slab_cache *c) =
+      \separated(k->zones, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->frames + (0 .. k->zones->nframes - 1), k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->words + (0 .. k->zones->nwords - 1), k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->zone[0].pages.memory +
+                   (0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->zone[1].pages.memory +
+                   (0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->zone[2].pages.memory +
+                   (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 k, c, k->slabs + (0 .. k->nslabs - 1));
 
+    predicate zen_kmem_valid(zen_kmem *k) =
+      zen_slab_records_ok(k) && zen_zone_set_valid(k->zones) &&
+      zen_kmem_zones_apart(k, &k->classes[0]);
+
+    // A cache's geometry as zen_slab_cache_create sets it up.
+    predicate zen_slab_geometry(zen_slab_cache *c) =
+      1 <= c->align <= ZEN_PAGE_SIZE && ZEN_PAGE_SIZE % c->align == 0 &&
+      ZEN_SLAB_MIN_ALIGN <= c->stride <= ZEN_SLAB_MAX_SIZE && c->stride % c->align == 0 &&
+      c->order <= ZEN_SLAB_MAX_ORDER && 1 <= c->nslots <= ZEN_SLAB_MAX_SLOTS &&
+      c->nslots * c->stride <= ZEN_PAGE_SIZE * zen_block_size(c->order);
+
+    // Slot i of the slab in record r is free.
     predicate zen_slab_slot_free(zen_kmem *k, integer r, integer i) =
       zen_bit(k->slabs[r].free_map[i / 64], i % 64) == 1;
+
+    // The first byte of slot i of the slab in record r, for stride-byte slots.
+    logic integer zen_slab_slot_addr(zen_kmem *k, integer r, integer stride, integer i) =
+      k->slabs[r].pfn * ZEN_PAGE_SIZE + i * stride;
  */
 
 /* Set up k over the zone set `zones` (already built by zen_zone_init) with
@@ -309,14 +339,21 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
  */
 zen_status zen_kfree(zen_kmem *k, zen_paddr obj);
 
-/* Walk every cache, every record and the frames of every slab and large
- * block: list links and placement, bitmaps against free counts, each slab's
- * frames one block owned by it, statistics. Returns ZEN_OK, or
- * ZEN_ERR_CORRUPT with the first broken invariant in *report.
+/* Walk the kmalloc classes and the caches caches[0 .. ncaches - 1] (every
+ * live cache of k must be named, or its records count as lost), every
+ * record and the frames of every slab and large block: list links and
+ * placement, bitmaps against free counts, each slab's frames one block owned
+ * by it, statistics. Reads only. Returns ZEN_OK, or ZEN_ERR_CORRUPT with the
+ * first broken invariant in *report.
  * O(records * ZEN_SLAB_MAP_WORDS + zone frames). */
 /*@ requires zen_kmem_valid(k) && \valid(report) && \separated(report, k);
+    requires \valid_read(caches + (0 .. ncaches - 1));
+    requires \forall integer i; 0 <= i < ncaches ==> \valid_read(caches[i]);
     assigns *report;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK <==> report->invariant == ZEN_SINV_NONE;
  */
-zen_status zen_kmem_check(const zen_kmem *k, zen_slab_check_report *report);
+zen_status zen_kmem_check(const zen_kmem *k, const zen_slab_cache *const *caches, uint32_t ncaches,
+                          zen_slab_check_report *report);
 
 #endif

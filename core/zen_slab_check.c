@@ -1,5 +1,6 @@
 /* Consistency checker of the slab layer: caches, their lists and records,
- * the spare records, and the frames of every slab and large block. */
+ * the spare records, and the frames of every slab and large block. The
+ * caller names its caches; the kmalloc classes are checked always. */
 #include "zen_slab_internal.h"
 
 /* Record the first broken invariant; ZEN_ERR_CORRUPT. */
@@ -31,7 +32,8 @@ static zen_status zen_slab_check_record(const zen_kmem *k, const zen_slab_cache 
                                         unsigned list, zen_slab_check_report *report)
 {
     const zen_slab *s = &k->slabs[r];
-    if (s->cache != c || s->list != list || s->order != c->order || s->nfree > c->nslots)
+    if (s->cache != c || s->list != list || s->order != c->order || s->nfree > c->nslots ||
+        s->kclass != c->kmalloc_class)
         return zen_slab_broken(report, ZEN_SINV_RECORD, r, c);
     unsigned bits = 0;
     for (unsigned w = 0; w < ZEN_SLAB_MAP_WORDS; w++) {
@@ -64,7 +66,7 @@ static zen_status zen_slab_check_cache(const zen_kmem *k, const zen_slab_cache *
     uint64_t slabs = 0, empty = 0, in_use = 0;
     for (unsigned list = ZEN_SLAB_EMPTY; list <= ZEN_SLAB_FULL; list++) {
         uint32_t prev = ZEN_SLAB_NONE;
-        for (uint32_t r = c->head[zen_slab_head_index(list)]; r != ZEN_SLAB_NONE; r = k->slabs[r].next) {
+        for (uint32_t r = c->head[list - 1u]; r != ZEN_SLAB_NONE; r = k->slabs[r].next) {
             if (r >= k->nslabs || k->slabs[r].prev != prev || *held + slabs >= k->nslabs)
                 return zen_slab_broken(report, ZEN_SINV_LINKS, r, c);
             zen_status st = zen_slab_check_record(k, c, r, list, report);
@@ -126,26 +128,21 @@ static zen_status zen_slab_check_zone_frames(const zen_kmem *k, zen_slab_check_r
     return ZEN_OK;
 }
 
-zen_status zen_kmem_check(const zen_kmem *k, zen_slab_check_report *report)
+zen_status zen_kmem_check(const zen_kmem *k, const zen_slab_cache *const *caches, uint32_t ncaches,
+                          zen_slab_check_report *report)
 {
     uint64_t held = 0, spare = 0;
     zen_status st;
-    /* Floyd's cycle check on the cache list: `slow` moves every other step,
-     * so on a cycle c comes round to it. */
-    const zen_slab_cache *slow = k->caches;
-    unsigned step = 0;
-    for (const zen_slab_cache *c = k->caches; c != 0; c = c->next) {
-        if (step != 0u && c == slow)
-            return zen_slab_broken(report, ZEN_SINV_LINKS, ZEN_SLAB_NONE, c);
-        if (c->kmem != k)
+    for (uint32_t i = 0; i < ZEN_KMALLOC_CLASSES + ncaches; i++) {
+        const zen_slab_cache *c = i < ZEN_KMALLOC_CLASSES ? &k->classes[i] : caches[i - ZEN_KMALLOC_CLASSES];
+        if (c->kmem != k || c->kmalloc_class != (i < ZEN_KMALLOC_CLASSES ? i + 1u : 0u))
             return zen_slab_broken(report, ZEN_SINV_CACHE, ZEN_SLAB_NONE, c);
         if ((st = zen_slab_check_cache(k, c, &held, report)) != ZEN_OK)
             return st;
-        if ((++step & 1u) == 0u)
-            slow = slow->next;
     }
     if ((st = zen_slab_check_spare(k, &spare, report)) != ZEN_OK)
         return st;
+    /* Every record is on the spare list or on a list of a named cache. */
     if (held + spare != k->nslabs || spare != k->stats.spare_records)
         return zen_slab_broken(report, ZEN_SINV_COUNTS, ZEN_SLAB_NONE, 0);
     if ((st = zen_slab_check_zone_frames(k, report)) != ZEN_OK)

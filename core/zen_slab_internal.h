@@ -6,12 +6,6 @@
 
 #include "zen_slab.h"
 
-/* Index of a list in a cache's heads. */
-static inline unsigned zen_slab_head_index(unsigned list)
-{
-    return list - ZEN_SLAB_EMPTY;
-}
-
 /* Where a slab with nfree free slots of nslots belongs. */
 static inline unsigned zen_slab_list_for(uint32_t nfree, uint32_t nslots)
 {
@@ -28,12 +22,32 @@ static inline unsigned zen_slab_max_zone(unsigned flags)
     return (flags & ZEN_SLAB_DMA32) != 0u ? ZEN_ZONE_DMA32 : ZEN_ZONE_NORMAL;
 }
 
-/* Ask k's fault injection whether a frame request of this order is
- * refused. */
+/* The caller's functions, which WP cannot follow: under Frama-C these are
+ * declarations whose contracts are the assumption (proofs/RECORD.md), as
+ * for the hooks; compilers get the short bodies. */
+#ifdef __FRAMAC__
+/* Whether k's fault injection refuses a frame request of this order. */
+/*@ requires \valid_read(k);
+    assigns \nothing;
+ */
+int zen_kmem_refused(const zen_kmem *k, unsigned order);
+
+/* Run c's constructor on the object at obj. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+ */
+void zen_slab_construct(const zen_slab_cache *c, zen_paddr obj);
+#else
 static inline int zen_kmem_refused(const zen_kmem *k, unsigned order)
 {
     return k->fail != 0 && k->fail(k->fail_ctx, order) != 0;
 }
+
+static inline void zen_slab_construct(const zen_slab_cache *c, zen_paddr obj)
+{
+    c->ctor(c->ctor_ctx, obj);
+}
+#endif
 
 /* Number of set bits of x. */
 static inline unsigned zen_popcount64(uint64_t x)
@@ -46,9 +60,12 @@ static inline unsigned zen_popcount64(uint64_t x)
     return n;
 }
 
-/* Finds the record of the slab that holds obj: ZEN_OK with *r when obj's
- * frame lies in a block owned by the slab layer whose tag names a record of
- * that block; ZEN_ERR_FOREIGN otherwise. */
+/* The record of the slab block b (as zen_zone_block_of found it): ZEN_OK
+ * with *r when b is owned by the slab layer and its tag names a record of
+ * that very block; ZEN_ERR_FOREIGN otherwise. */
+zen_status zen_slab_record_in(const zen_kmem *k, const zen_zone_block *b, uint32_t *r);
+
+/* The record of the slab that holds obj, as zen_slab_record_in. */
 zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
 
 /* Free the object obj of cache c (the record r holds it): the validation

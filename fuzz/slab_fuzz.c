@@ -222,8 +222,13 @@ static void compare_all(void)
         FAIL("frame requests: core %llu, spec %llu", (ull)W.core_fail.requests, (ull)W.spec_fail.requests);
     if (W.enters != W.leaves)
         FAIL("hooks: %u enters, %u leaves", W.enters, W.leaves);
+    const zen_slab_cache *named[SLAB_SPEC_MAX_CACHES];
+    uint32_t n = 0;
+    for (uint32_t id = ZEN_KMALLOC_CLASSES; id < SLAB_SPEC_MAX_CACHES; id++)
+        if (W.spec.cache[id].live)
+            named[n++] = &W.caches[id];
     zen_slab_check_report rep;
-    if (zen_kmem_check(&W.k, &rep) != ZEN_OK)
+    if (zen_kmem_check(&W.k, named, n, &rep) != ZEN_OK)
         FAIL("zen_kmem_check: invariant %u record %u", rep.invariant, rep.record);
     zen_zone_check_report zrep;
     if (zen_zone_check(&W.zones, &zrep) != ZEN_OK)

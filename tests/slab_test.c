@@ -59,6 +59,8 @@ typedef struct fx {
     uint64_t words[256];
     zen_slab records[NRECORDS];
     zen_kmem k;
+    const zen_slab_cache *caches[8]; /* the live caches, for the checker */
+    uint32_t ncaches;
 } fx;
 
 static fx g_fx; /* large: kept off the stack */
@@ -78,6 +80,26 @@ static fx *fx_open(uint32_t nrecords, const zen_hooks *hooks)
     return f;
 }
 
+/* zen_slab_cache_create, and the cache joins the ones the checker walks. */
+static zen_status create(fx *f, zen_slab_cache *c, uint64_t size, uint64_t align, zen_slab_ctor_fn ctor,
+                         void *ctx, unsigned flags)
+{
+    zen_status st = zen_slab_cache_create(&f->k, c, size, align, ctor, ctx, flags);
+    if (st == ZEN_OK && f->ncaches < 8u)
+        f->caches[f->ncaches++] = c;
+    return st;
+}
+
+/* zen_slab_cache_destroy, and the cache leaves the checker's list. */
+static zen_status destroy(fx *f, zen_slab_cache *c)
+{
+    zen_status st = zen_slab_cache_destroy(&f->k, c);
+    for (uint32_t i = 0; st == ZEN_OK && i < f->ncaches; i++)
+        if (f->caches[i] == c)
+            f->caches[i--] = f->caches[--f->ncaches];
+    return st;
+}
+
 static uint64_t free_frames(const fx *f)
 {
     zen_zone_info info;
@@ -88,7 +110,7 @@ static uint64_t free_frames(const fx *f)
 static void check_ok(const fx *f)
 {
     zen_slab_check_report rep;
-    zen_status st = zen_kmem_check(&f->k, &rep);
+    zen_status st = zen_kmem_check(&f->k, f->caches, f->ncaches, &rep);
     CHECK_ST(st, ZEN_OK);
     if (st != ZEN_OK)
         fprintf(stderr, "  invariant %u record %u\n", rep.invariant, rep.record);
@@ -105,13 +127,13 @@ static void test_create(void)
     g_ctx = "create";
     fx *f = fx_open(NRECORDS, 0);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 0, 0, 0, 0, 0), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 3, 0, 0, 0), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 2 * ZEN_PAGE_SIZE, 0, 0, 0), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 0, 0, 0, 8u), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 0, 0, 0, ZEN_SLAB_DMA | ZEN_SLAB_DMA32), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, UINT64_MAX, 16, 0, 0, 0), ZEN_ERR_OVERFLOW);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, ZEN_SLAB_MAX_SIZE + 1u, 0, 0, 0, 0), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, 0, 0, 0, 0, 0), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, 64, 3, 0, 0, 0), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, 64, 2 * ZEN_PAGE_SIZE, 0, 0, 0), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, 64, 0, 0, 0, 8u), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, 64, 0, 0, 0, ZEN_SLAB_DMA | ZEN_SLAB_DMA32), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, UINT64_MAX, 16, 0, 0, 0), ZEN_ERR_OVERFLOW);
+    CHECK_ST(create(f, &c, ZEN_SLAB_MAX_SIZE + 1u, 0, 0, 0, 0), ZEN_ERR_INVAL);
     CHECK_EQ(f->k.stats.rejected, 7);
     /* Geometry: stride, order and slots per the 1/8 rule. */
     struct { uint64_t size, align, stride, order, nslots; } g[] = {
@@ -127,11 +149,11 @@ static void test_create(void)
         {ZEN_SLAB_MAX_SIZE, 0, ZEN_SLAB_MAX_SIZE, 3, 1},
     };
     for (unsigned i = 0; i < sizeof g / sizeof g[0]; i++) {
-        CHECK_ST(zen_slab_cache_create(&f->k, &c, g[i].size, g[i].align, 0, 0, 0), ZEN_OK);
+        CHECK_ST(create(f, &c, g[i].size, g[i].align, 0, 0, 0), ZEN_OK);
         CHECK_EQ(c.stride, g[i].stride);
         CHECK_EQ(c.order, g[i].order);
         CHECK_EQ(c.nslots, g[i].nslots);
-        CHECK_ST(zen_slab_cache_destroy(&f->k, &c), ZEN_OK);
+        CHECK_ST(destroy(f, &c), ZEN_OK);
     }
     check_ok(f);
 }
@@ -141,7 +163,7 @@ static void test_alloc_policy(void)
     g_ctx = "alloc policy";
     fx *f = fx_open(NRECORDS, 0);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 1000, 0, 0, 0, 0), ZEN_OK); /* 4 slots, order 0 */
+    CHECK_ST(create(f, &c, 1000, 0, 0, 0, 0), ZEN_OK); /* 4 slots, order 0 */
     uint64_t before = free_frames(f);
     zen_paddr a[9];
     for (unsigned i = 0; i < 9; i++)
@@ -192,7 +214,7 @@ static void test_alignment(void)
     g_ctx = "alignment";
     fx *f = fx_open(NRECORDS, 0);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 100, 256, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 100, 256, 0, 0, 0), ZEN_OK);
     CHECK_EQ(c.stride, 256);
     for (unsigned i = 0; i < 40; i++) {
         zen_paddr x;
@@ -207,8 +229,8 @@ static void test_bad_frees(void)
     g_ctx = "bad frees";
     fx *f = fx_open(NRECORDS, 0);
     zen_slab_cache c, d;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 1000, 0, 0, 0, 0), ZEN_OK);
-    CHECK_ST(zen_slab_cache_create(&f->k, &d, 64, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 1000, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &d, 64, 0, 0, 0, 0), ZEN_OK);
     zen_paddr a, b;
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
     CHECK_ST(zen_slab_alloc(&f->k, &d, &b), ZEN_OK);
@@ -246,18 +268,18 @@ static void test_destroy(void)
     fx *f = fx_open(NRECORDS, 0);
     uint64_t before = free_frames(f);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 64, 0, 0, 0, 0), ZEN_OK);
     zen_paddr a;
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
-    CHECK_ST(zen_slab_cache_destroy(&f->k, &c), ZEN_ERR_BUSY);
+    CHECK_ST(destroy(f, &c), ZEN_ERR_BUSY);
     CHECK_EQ(c.stats.slabs, 1);
     check_ok(f);
     CHECK_ST(zen_slab_free(&f->k, &c, a), ZEN_OK);
-    CHECK_ST(zen_slab_cache_destroy(&f->k, &c), ZEN_OK);
+    CHECK_ST(destroy(f, &c), ZEN_OK);
     CHECK_EQ(free_frames(f), before);
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_destroy(&f->k, &c), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_destroy(&f->k, &f->k.classes[0]), ZEN_ERR_INVAL);
+    CHECK_ST(destroy(f, &c), ZEN_ERR_INVAL);
+    CHECK_ST(destroy(f, &f->k.classes[0]), ZEN_ERR_INVAL);
     check_ok(f);
 }
 
@@ -280,7 +302,7 @@ static void test_ctor(void)
     fx *f = fx_open(NRECORDS, 0);
     ctor_log log = {0, 0};
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 512, 0, log_ctor, &log, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 512, 0, log_ctor, &log, 0), ZEN_OK);
     CHECK_EQ(log.calls, 0);
     zen_paddr a, b;
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
@@ -299,7 +321,7 @@ static void test_exhaustion(void)
     /* Records run out first: 4 records, 4 slabs of one object each. */
     fx *f = fx_open(4, 0);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 4096, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 4096, 0, 0, 0, 0), ZEN_OK);
     uint64_t before = free_frames(f);
     zen_paddr a;
     for (unsigned i = 0; i < 4; i++)
@@ -313,7 +335,7 @@ static void test_exhaustion(void)
     zen_pfn p;
     while (free_frames(f) > 1u)
         CHECK_ST(zen_zone_alloc(&f->zones, ZEN_ZONE_NORMAL, 0, 0, &p), ZEN_OK);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 3000, 0, 0, 0, 0), ZEN_OK); /* order 2 */
+    CHECK_ST(create(f, &c, 3000, 0, 0, 0, 0), ZEN_OK); /* order 2 */
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_ERR_NOMEM);
     CHECK_EQ(free_frames(f), 1);
     CHECK_EQ(f->k.stats.spare_records, NRECORDS);
@@ -340,7 +362,7 @@ static void test_fail_injection(void)
     zen_kmem_set_fail(&f->k, fail_second, &calls);
     uint64_t before = free_frames(f);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 4096, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 4096, 0, 0, 0, 0), ZEN_OK);
     zen_paddr a, b;
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
     CHECK_ST(zen_slab_alloc(&f->k, &c, &b), ZEN_ERR_NOMEM);
@@ -398,7 +420,7 @@ static void test_kmalloc(void)
     CHECK_ST(zen_kfree(&f->k, big + 8u), ZEN_ERR_NOT_HEAD);
     CHECK_ST(zen_kfree(&f->k, a + 8u), ZEN_ERR_NOT_HEAD);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 128, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 128, 0, 0, 0, 0), ZEN_OK);
     CHECK_ST(zen_slab_alloc(&f->k, &c, &b), ZEN_OK);
     CHECK_ST(zen_kfree(&f->k, b), ZEN_ERR_WRONG_CACHE);
     CHECK_ST(zen_slab_free(&f->k, &c, a), ZEN_ERR_WRONG_CACHE);
@@ -443,9 +465,9 @@ static void test_hooks(void)
     zen_slab_cache c;
     zen_paddr a;
     uint64_t n;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 0, 0, 0, 0), ZEN_OK);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 0, 0, 0, 0, 0), ZEN_ERR_INVAL);
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 64, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 64, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 0, 0, 0, 0, 0), ZEN_ERR_INVAL);
+    CHECK_ST(create(f, &c, 64, 0, 0, 0, 0), ZEN_OK);
     CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
     CHECK_ST(zen_slab_free(&f->k, &c, a), ZEN_OK);
     CHECK_ST(zen_slab_free(&f->k, &c, a), ZEN_ERR_NOT_ALLOCATED);
@@ -453,7 +475,7 @@ static void test_hooks(void)
     CHECK_ST(zen_kmalloc(&f->k, 10, 0, &a), ZEN_OK);
     CHECK_ST(zen_kmalloc(&f->k, 0, 0, &a), ZEN_ERR_INVAL);
     CHECK_ST(zen_kfree(&f->k, a), ZEN_OK);
-    CHECK_ST(zen_slab_cache_destroy(&f->k, &c), ZEN_OK);
+    CHECK_ST(destroy(f, &c), ZEN_OK);
     CHECK_EQ(h.enters, 11);
     CHECK_EQ(h.leaves, 11);
     CHECK_EQ(h.bad, 0);
@@ -462,7 +484,7 @@ static void test_hooks(void)
 static void expect_corrupt(fx *f, unsigned invariant)
 {
     zen_slab_check_report rep;
-    CHECK_ST(zen_kmem_check(&f->k, &rep), ZEN_ERR_CORRUPT);
+    CHECK_ST(zen_kmem_check(&f->k, f->caches, f->ncaches, &rep), ZEN_ERR_CORRUPT);
     CHECK_EQ(rep.invariant, invariant);
 }
 
@@ -471,7 +493,7 @@ static void test_check(void)
     g_ctx = "checker";
     fx *f = fx_open(NRECORDS, 0);
     zen_slab_cache c;
-    CHECK_ST(zen_slab_cache_create(&f->k, &c, 1000, 0, 0, 0, 0), ZEN_OK);
+    CHECK_ST(create(f, &c, 1000, 0, 0, 0, 0), ZEN_OK);
     zen_paddr a[5];
     for (unsigned i = 0; i < 5; i++)
         CHECK_ST(zen_slab_alloc(&f->k, &c, &a[i]), ZEN_OK);
@@ -508,9 +530,12 @@ static void test_check(void)
     c.stride = 1001;
     expect_corrupt(f, ZEN_SINV_CACHE);
     c.stride = 1000;
-    c.next = &c; /* a cycle in the cache list */
+    f->records[0].next = 0; /* the full list runs in a circle */
     expect_corrupt(f, ZEN_SINV_LINKS);
-    c.next = f->k.classes;
+    f->records[0].next = ZEN_SLAB_NONE;
+    f->ncaches--; /* a live cache the checker is not told of: its records are lost */
+    expect_corrupt(f, ZEN_SINV_COUNTS);
+    f->ncaches++;
     zen_paddr big;
     CHECK_ST(zen_kmalloc(&f->k, 9000, 0, &big), ZEN_OK);
     f->k.stats.large_frames++;
