@@ -44,4 +44,36 @@ static inline unsigned zen_ctz64(uint64_t x)
 #endif
 }
 
+/* x with bit b cleared. */
+/*@ requires b < 64;
+    assigns \nothing;
+    ensures zen_bit(\result, b) == 0;
+    ensures \forall integer j; 0 <= j < 64 && j != b ==> zen_bit(\result, j) == zen_bit(x, j);
+ */
+static inline uint64_t zen_bit_clear64(uint64_t x, unsigned b)
+{
+    return x & ~((uint64_t)1 << b);
+}
+
+/* x with bit b set. */
+/*@ requires b < 64;
+    assigns \nothing;
+    ensures zen_bit(\result, b) == 1;
+    ensures \forall integer j; 0 <= j < 64 && j != b ==> zen_bit(\result, j) == zen_bit(x, j);
+ */
+static inline uint64_t zen_bit_set64(uint64_t x, unsigned b)
+{
+    return x | ((uint64_t)1 << b);
+}
+
+/* Bit b of x, as 0 or 1. */
+/*@ requires b < 64;
+    assigns \nothing;
+    ensures \result == zen_bit(x, b);
+ */
+static inline unsigned zen_bit_get64(uint64_t x, unsigned b)
+{
+    return (unsigned)((x >> b) & 1u);
+}
+
 #endif

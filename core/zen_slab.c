@@ -13,8 +13,7 @@
 /* Put record r at the head of cache c's list `list`. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     requires r < k->nslabs && ZEN_SLAB_EMPTY <= list <= ZEN_SLAB_FULL;
-    assigns k->slabs[r].list, k->slabs[r].prev, k->slabs[r].next, c->head[list - 1],
-            k->slabs[\at(c->head[list - 1], Pre)].prev;
+    assigns k->slabs[r].list, k->slabs[r].next, k->slabs[0 .. k->nslabs - 1].prev, c->head[list - 1];
     ensures k->slabs[r].list == list;
  */
 static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned list)
@@ -33,8 +32,8 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
  * leaves the pool ends the list. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     requires r < k->nslabs && ZEN_SLAB_EMPTY <= k->slabs[r].list <= ZEN_SLAB_FULL;
-    assigns k->slabs[\at(k->slabs[r].prev, Pre)].next, k->slabs[\at(k->slabs[r].next, Pre)].prev,
-            c->head[\at(k->slabs[r].list, Pre) - 1], k->slabs[r].next, k->slabs[r].prev;
+    assigns k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
+            c->head[\at(k->slabs[r].list, Pre) - 1];
  */
 static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -99,6 +98,41 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
     }
 }
 
+/* Lemma function (ghost): slot * stride grows no faster than slot times
+ * the largest stride. The loop carries the induction on slot, each step of
+ * which is linear. */
+/*@ ghost
+  /@ requires slot < ZEN_SLAB_MAX_SLOTS && stride <= ZEN_SLAB_MAX_SIZE;
+     assigns \nothing;
+     ensures 0 <= slot * stride <= slot * ZEN_SLAB_MAX_SIZE;
+   @/
+  void zen_slab_offset_bound(uint32_t slot, uint32_t stride)
+  {
+    int i = 0;
+    /@ loop invariant 0 <= i <= slot;
+       loop invariant 0 <= i * stride <= i * ZEN_SLAB_MAX_SIZE;
+       loop assigns i;
+       loop variant slot - i;
+     @/
+    while (i < slot) {
+      /@ assert (i + 1) * stride == i * stride + stride; @/
+      /@ assert (i + 1) * ZEN_SLAB_MAX_SIZE == i * ZEN_SLAB_MAX_SIZE + ZEN_SLAB_MAX_SIZE; @/
+      i++;
+    }
+  }
+*/
+
+/* The byte offset of a slot: slot * stride, which cannot wrap. */
+/*@ requires slot < ZEN_SLAB_MAX_SLOTS && stride <= ZEN_SLAB_MAX_SIZE;
+    assigns \nothing;
+    ensures \result == slot * stride;
+ */
+static inline uint64_t zen_slab_offset(uint32_t slot, uint32_t stride)
+{
+    /*@ ghost zen_slab_offset_bound(slot, stride); */
+    return (uint64_t)slot * stride;
+}
+
 /* Take the lowest free slot of record r, a slab of cache c: *obj is its
  * address. ZEN_ERR_CORRUPT, changing nothing, when the record has no free
  * slot below nslots, no free count, or a block past ZEN_PFN_LIMIT. */
@@ -120,22 +154,37 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
 {
     zen_slab *s = &k->slabs[r];
     unsigned w = 0;
+    unsigned bit = 64;
     /*@ loop invariant 0 <= w <= ZEN_SLAB_MAP_WORDS;
-        loop invariant \forall integer v; 0 <= v < w ==> s->free_map[v] == 0;
-        loop assigns w;
+        loop assigns w, bit;
         loop variant ZEN_SLAB_MAP_WORDS - w; */
-    while (w < ZEN_SLAB_MAP_WORDS && s->free_map[w] == 0u)
+    while (w < ZEN_SLAB_MAP_WORDS) {
+        bit = zen_ctz64(s->free_map[w]);
+        if (bit < 64u)
+            break;
         w++;
-    if (w == ZEN_SLAB_MAP_WORDS || s->nfree == 0u ||
-        s->pfn >= ZEN_PFN_LIMIT - ((zen_pfn)1 << c->order))
+    }
+    if (w == ZEN_SLAB_MAP_WORDS || s->nfree == 0u || s->pfn >= ZEN_PFN_LIMIT - ZEN_SLAB_MAX_FRAMES)
         return ZEN_ERR_CORRUPT;
-    unsigned bit = zen_ctz64(s->free_map[w]);
     uint32_t slot = w * 64u + bit;
-    if (slot >= c->nslots)
+    uint64_t off = zen_slab_offset(slot, c->stride);
+    if (slot >= c->nslots || off >= ZEN_SLAB_MAX_SIZE)
         return ZEN_ERR_CORRUPT;
-    s->free_map[w] &= ~((uint64_t)1 << bit);
+    /*@ assert slot / 64 == w && slot % 64 == bit; */
+    /*@ assert zen_slab_slot_free(k, r, slot); */
+    s->free_map[w] = zen_bit_clear64(s->free_map[w], bit);
+    /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot && j / 64 == w ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
+    /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j / 64 != w ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
     s->nfree--;
-    *obj = (s->pfn << ZEN_PAGE_SHIFT) + (zen_paddr)slot * c->stride;
+    /*@ assert s->pfn * ZEN_PAGE_SIZE < 0x10000000000000000; */
+    uint64_t base = s->pfn * ZEN_PAGE_SIZE;
+    /*@ assert base == s->pfn * ZEN_PAGE_SIZE; */
+    /*@ assert off == slot * c->stride; */
+    /*@ assert base + off < 0x10000000000000000; */
+    *obj = base + off;
+    /*@ assert !zen_slab_slot_free(k, r, slot); */
     return ZEN_OK;
 }
 

@@ -53,6 +53,7 @@
 typedef uint64_t zen_paddr;
 
 #define ZEN_SLAB_MAX_ORDER 3u    /* slabs of at most 8 frames */
+#define ZEN_SLAB_MAX_FRAMES (1u << ZEN_SLAB_MAX_ORDER)
 #define ZEN_SLAB_MAP_WORDS 8u    /* bitmap words per slab record */
 #define ZEN_SLAB_MAX_SLOTS (64u * ZEN_SLAB_MAP_WORDS)
 #define ZEN_SLAB_MIN_ALIGN 8u    /* alignment 0 means this */
@@ -208,6 +209,7 @@ typedef struct zen_slab_check_report {
       c->order <= ZEN_SLAB_MAX_ORDER && 1 <= c->nslots <= ZEN_SLAB_MAX_SLOTS &&
       c->nslots * c->stride <= ZEN_PAGE_SIZE * zen_block_size(c->order);
 
+
     // Slot i of the slab in record r is free.
     predicate zen_slab_slot_free(zen_kmem *k, integer r, integer i) =
       zen_bit(k->slabs[r].free_map[i / 64], i % 64) == 1;
@@ -247,7 +249,7 @@ void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx);
  * ZEN_ERR_OVERFLOW when rounding the size up overflows. No frame is taken
  * until the first allocation. O(ZEN_SLAB_MAX_ORDER). */
 /*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
-    assigns *c, k->caches, k->stats.rejected;
+    assigns *c, k->stats.rejected;
  */
 zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, uint64_t align,
                                  zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags);
@@ -296,7 +298,7 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released);
  * longer a cache of k. ZEN_ERR_INVAL when c is not a live cache of k, or is
  * one of the kmalloc classes. */
 /*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
-    assigns *c, k->caches, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
+    assigns *c, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
             k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
  */
 zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c);

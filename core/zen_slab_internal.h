@@ -7,6 +7,11 @@
 #include "zen_slab.h"
 
 /* Where a slab with nfree free slots of nslots belongs. */
+/*@ assigns \nothing;
+    ensures ZEN_SLAB_EMPTY <= \result <= ZEN_SLAB_FULL;
+    ensures \result == ZEN_SLAB_EMPTY <==> nfree == nslots;
+    ensures \result == ZEN_SLAB_FULL <==> nfree != nslots && nfree == 0;
+ */
 static inline unsigned zen_slab_list_for(uint32_t nfree, uint32_t nslots)
 {
     if (nfree == nslots)
@@ -15,6 +20,9 @@ static inline unsigned zen_slab_list_for(uint32_t nfree, uint32_t nslots)
 }
 
 /* The cache flags' highest zone. */
+/*@ assigns \nothing;
+    ensures \result <= ZEN_ZONE_NORMAL;
+ */
 static inline unsigned zen_slab_max_zone(unsigned flags)
 {
     if ((flags & ZEN_SLAB_DMA) != 0u)
@@ -49,14 +57,18 @@ static inline void zen_slab_construct(const zen_slab_cache *c, zen_paddr obj)
 }
 #endif
 
-/* Number of set bits of x. */
+/* Number of set bits of x (for the checker: one step per bit). */
+/*@ assigns \nothing;
+    ensures \result <= 64;
+ */
 static inline unsigned zen_popcount64(uint64_t x)
 {
     unsigned n = 0;
-    while (x != 0u) {
-        x &= x - 1u;
-        n++;
-    }
+    /*@ loop invariant 0 <= b <= 64 && n <= b;
+        loop assigns b, n;
+        loop variant 64 - b; */
+    for (unsigned b = 0; b < 64u; b++)
+        n += (unsigned)((x >> b) & 1u);
     return n;
 }
 
