@@ -58,6 +58,15 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
             k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
             c->stats.empty_slabs;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    // What callers state about the slots and the cache is kept:
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures \forall integer q, w; 0 <= q < k->nslabs && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+      k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]);
+    ensures \forall integer q; 0 <= q < k->nslabs ==>
+      k->slabs[q].pfn == \old(k->slabs[q].pfn) && k->slabs[q].cache == \old(k->slabs[q].cache) &&
+      k->slabs[q].nfree == \old(k->slabs[q].nfree);
+    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
+      c->align == \old(c->align) && c->order == \old(c->order) && c->stats.in_use == \old(c->stats.in_use);
  */
 static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -422,22 +431,41 @@ zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_padd
     zen_slab *s = &k->slabs[r];
     if (s->cache != c)
         return ZEN_ERR_WRONG_CACHE;
-    /* obj lies in the slab's block, at most ZEN_SLAB_MAX_SIZE bytes in: a
-     * 32-bit division is enough. */
-    uint32_t off = (uint32_t)(obj - (s->pfn << ZEN_PAGE_SHIFT));
+    if (s->pfn >= ZEN_PFN_LIMIT)
+        return ZEN_ERR_CORRUPT;
+    zen_paddr base = s->pfn * ZEN_PAGE_SIZE;
+    /* Only the slots of the slab's block hold objects. */
+    if (obj < base || obj - base >= ZEN_SLAB_MAX_SIZE)
+        return ZEN_ERR_FOREIGN;
+    uint32_t off = (uint32_t)(obj - base);
+    /*@ assert base == s->pfn * ZEN_PAGE_SIZE && off == obj - s->pfn * ZEN_PAGE_SIZE; */
     uint32_t slot = off / c->stride;
     if (slot >= c->nslots)
         return ZEN_ERR_FOREIGN;
-    if (off - slot * c->stride != 0u)
+    if (off % c->stride != 0u)
         return ZEN_ERR_NOT_HEAD;
-    uint64_t mask = (uint64_t)1 << (slot % 64u);
-    if ((s->free_map[slot / 64u] & mask) != 0u)
+    if (zen_bit_get64(s->free_map[slot / 64u], slot % 64u) != 0u)
         return ZEN_ERR_NOT_ALLOCATED;
-    s->free_map[slot / 64u] |= mask;
+    /*@ assert !zen_slab_slot_free(k, r, slot); */
+    s->free_map[slot / 64u] = zen_bit_set64(s->free_map[slot / 64u], slot % 64u);
+    /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot && j / 64 == slot / 64 ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
+    /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j / 64 != slot / 64 ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
+    /*@ assert zen_slab_slot_free(k, r, slot); */
+    if (s->nfree >= c->nslots)
+        return ZEN_ERR_CORRUPT;
     s->nfree++;
+    c->stats.in_use--;
+    /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
+    /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
+    /*@ assert slot == (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride; */
     zen_status st = zen_slab_place(k, c, r);
-    if (st == ZEN_OK)
-        c->stats.in_use--;
+    /*@ assert slot == (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride; */
+    /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
+    /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
     return st;
 }
 

@@ -80,8 +80,43 @@ zen_status zen_slab_record_in(const zen_kmem *k, const zen_zone_block *b, uint32
 /* The record of the slab that holds obj, as zen_slab_record_in. */
 zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
 
-/* Free the object obj of cache c (the record r holds it): the validation
- * after the record is found, and the list moves. */
+/* Free the object obj of cache c found in record r: the checks after the
+ * record is found, and the list move. An error other than ZEN_ERR_CORRUPT
+ * changes nothing; ZEN_ERR_CORRUPT after the slot is freed means the
+ * record's list field or free count was broken. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
+    requires r < k->nslabs;
+    assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree,
+            k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
+            k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
+            c->stats.empty_slabs, c->stats.in_use;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
+            \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+    // Every answer but OK and CORRUPT leaves the slots as they were:
+    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
+      k->slabs[r].nfree == \old(k->slabs[r].nfree) &&
+      \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==> k->slabs[r].free_map[w] == \old(k->slabs[r].free_map[w]);
+    ensures \result == ZEN_ERR_WRONG_CACHE ==> k->slabs[r].cache != c;
+    ensures \result == ZEN_ERR_NOT_HEAD ==> k->slabs[r].cache == c &&
+      \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+      0 <= off && off / c->stride < c->nslots && off % c->stride != 0;
+    ensures \result == ZEN_ERR_NOT_ALLOCATED ==> k->slabs[r].cache == c &&
+      \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+      0 <= off && off % c->stride == 0 && off / c->stride < c->nslots &&
+      zen_slab_slot_free(k, r, off / c->stride);
+    // OK: the object was the start of a live slot of c's slab, and exactly
+    // that slot is free now.
+    ensures \result == ZEN_OK ==> k->slabs[r].cache == c &&
+      \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+      0 <= off && off % c->stride == 0 && off / c->stride < c->nslots;
+    ensures \result == ZEN_OK ==>
+      \let i = (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride;
+      !\at(zen_slab_slot_free(k, r, i), Pre) && zen_slab_slot_free(k, r, i);
+    ensures \result == ZEN_OK ==>
+      \let i = (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride;
+      \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
+        (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre));
+ */
 zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_paddr obj);
 
 /* Set up cache c for kmem k; the create checks without the hooks. */
