@@ -285,6 +285,10 @@ static zen_status zen_slab_release_empty(zen_kmem *k, zen_slab_cache *c, uint64_
 /* ---- caches ------------------------------------------------------------------- */
 
 /* c is a cache of k that has not been destroyed. */
+/*@ requires \valid_read(c);
+    assigns \nothing;
+    ensures \result != 0 <==> c->kmem == k;
+ */
 static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
 {
     return c != 0 && c->kmem == k;

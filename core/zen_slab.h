@@ -278,8 +278,53 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
  *   ZEN_ERR_NOT_HEAD       obj lies inside an object, not at its start
  *   ZEN_ERR_NOT_ALLOCATED  the object is free (double free)
  * On ZEN_OK exactly that slot is free again. O(ZEN_PAGE_MAX_ORDER). */
-/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
-    assigns *c, k->slabs[0 .. k->nslabs - 1];
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires c->kmem == k ==> zen_slab_geometry(c);
+    assigns k->stats.rejected, c->stats.rejected, c->stats.in_use, c->stats.empty_slabs,
+            c->head[0 .. ZEN_SLAB_LISTS - 1],
+            k->slabs[0 .. k->nslabs - 1].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1],
+            k->slabs[0 .. k->nslabs - 1].nfree, k->slabs[0 .. k->nslabs - 1].next,
+            k->slabs[0 .. k->nslabs - 1].prev, k->slabs[0 .. k->nslabs - 1].list;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures c->kmem == \old(c->kmem);
+    behavior not_a_cache:
+      assumes c->kmem != k;
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior cache:
+      assumes c->kmem == k;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_FOREIGN || \result == ZEN_ERR_WRONG_CACHE ||
+              \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+      // A refusal changes no slot of any slab:
+      ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
+        \forall integer q, w; 0 <= q < k->nslabs && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+          k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]) &&
+          k->slabs[q].nfree == \old(k->slabs[q].nfree);
+      // Each refusal names what the record of obj's slab says:
+      ensures \result == ZEN_ERR_WRONG_CACHE ==> \exists integer r; 0 <= r < k->nslabs &&
+        k->slabs[r].cache != \null && k->slabs[r].cache != c &&
+        k->slabs[r].pfn <= obj / ZEN_PAGE_SIZE < k->slabs[r].pfn + zen_block_size(k->slabs[r].order);
+      ensures \result == ZEN_ERR_NOT_HEAD ==> \exists integer r; 0 <= r < k->nslabs && k->slabs[r].cache == c &&
+        \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+        0 <= off && off / c->stride < c->nslots && off % c->stride != 0;
+      ensures \result == ZEN_ERR_NOT_ALLOCATED ==> \exists integer r; 0 <= r < k->nslabs &&
+        k->slabs[r].cache == c &&
+        \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+        0 <= off && off % c->stride == 0 && off / c->stride < c->nslots &&
+        zen_slab_slot_free(k, r, off / c->stride);
+      // Success: obj was the first byte of a live slot of a slab of c, and
+      // exactly that slot is free now.
+      ensures \result == ZEN_OK ==> \exists integer r; 0 <= r < k->nslabs && k->slabs[r].cache == c &&
+        \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+        \let i = off / c->stride;
+        0 <= off && off % c->stride == 0 && i < c->nslots &&
+        !\at(zen_slab_slot_free(k, r, i), Pre) && zen_slab_slot_free(k, r, i) &&
+        (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
+          (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre))) &&
+        (\forall integer q, w; 0 <= q < k->nslabs && q != r && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+          k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]));
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj);
 

@@ -75,9 +75,23 @@ static inline unsigned zen_popcount64(uint64_t x)
 /* The record of the slab block b (as zen_zone_block_of found it): ZEN_OK
  * with *r when b is owned by the slab layer and its tag names a record of
  * that very block; ZEN_ERR_FOREIGN otherwise. */
+/*@ requires zen_slab_records_ok(k) && \valid_read(b) && \valid(r);
+    requires \separated(r, k, k->slabs + (0 .. k->nslabs - 1), b);
+    assigns *r;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_FOREIGN;
+    ensures \result == ZEN_OK ==> *r == b->tag && *r < k->nslabs && b->owner == ZEN_OWNER_SLAB &&
+      k->slabs[*r].cache != \null && k->slabs[*r].pfn == b->head && k->slabs[*r].order == b->order;
+ */
 zen_status zen_slab_record_in(const zen_kmem *k, const zen_zone_block *b, uint32_t *r);
 
 /* The record of the slab that holds obj, as zen_slab_record_in. */
+/*@ requires zen_kmem_valid(k) && \valid(r);
+    requires \separated(r, k, k->slabs + (0 .. k->nslabs - 1), k->zones);
+    assigns *r;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_FOREIGN;
+    ensures \result == ZEN_OK ==> *r < k->nslabs && k->slabs[*r].cache != \null &&
+      k->slabs[*r].pfn <= obj / ZEN_PAGE_SIZE < k->slabs[*r].pfn + zen_block_size(k->slabs[*r].order);
+ */
 zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
 
 /* Free the object obj of cache c found in record r: the checks after the
