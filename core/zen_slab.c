@@ -87,23 +87,27 @@ static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 
 /* ---- slots ------------------------------------------------------------------- */
 
-/* Mark slots 0 .. n - 1 free and every other bit used. */
+/* Mark slots 0 .. n - 1 free and every other bit used: one bit at a time,
+ * which runs only when a slab is made or returned. */
 /*@ requires \valid(s) && n <= ZEN_SLAB_MAX_SLOTS;
     assigns s->free_map[0 .. ZEN_SLAB_MAP_WORDS - 1];
+    ensures \forall integer i; 0 <= i < n ==> zen_bit(s->free_map[i / 64], i % 64) == 1;
  */
 static void zen_slab_map_fill(zen_slab *s, uint32_t n)
 {
     /*@ loop invariant 0 <= w <= ZEN_SLAB_MAP_WORDS;
         loop assigns w, s->free_map[0 .. ZEN_SLAB_MAP_WORDS - 1];
         loop variant ZEN_SLAB_MAP_WORDS - w; */
-    for (unsigned w = 0; w < ZEN_SLAB_MAP_WORDS; w++) {
-        uint32_t first = w * 64u;
-        if (n >= first + 64u)
-            s->free_map[w] = ~(uint64_t)0;
-        else if (n > first)
-            s->free_map[w] = ((uint64_t)1 << (n - first)) - 1u;
-        else
-            s->free_map[w] = 0;
+    for (unsigned w = 0; w < ZEN_SLAB_MAP_WORDS; w++)
+        s->free_map[w] = 0;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer j; 0 <= j < i ==> zen_bit(s->free_map[j / 64], j % 64) == 1;
+        loop assigns i, s->free_map[0 .. ZEN_SLAB_MAP_WORDS - 1];
+        loop variant n - i; */
+    for (uint32_t i = 0; i < n; i++) {
+        s->free_map[i / 64u] = zen_bit_set64(s->free_map[i / 64u], i % 64u);
+        /*@ assert \forall integer j; 0 <= j < i && j / 64 == i / 64 ==>
+              zen_bit(s->free_map[j / 64], j % 64) == 1; */
     }
 }
 
@@ -199,24 +203,90 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
 
 /* ---- slabs from and back to the zone allocator ------------------------------- */
 
+/* A block of 2^order frames from the zones, owned by the slab layer with
+ * tag as its tag; nothing is taken when this fails. */
+/*@ requires zen_zone_set_valid(s) && \valid(pfn) && zen_zone_writes_apart(s, pfn);
+    requires max_zone <= ZEN_ZONE_NORMAL && order <= ZEN_SLAB_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
+    assigns *pfn, s->stats, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
+            s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            s->zone[0].pages.memory[0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            s->zone[1].pages.memory[0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            s->zone[2].pages.memory[0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s);
+    ensures \result == ZEN_OK ==> *pfn < ZEN_PFN_LIMIT;
+ */
+static zen_status zen_slab_get_block(zen_zone_set *s, unsigned max_zone, unsigned order, unsigned zflags,
+                                     uint32_t tag, zen_pfn *pfn)
+{
+    zen_pfn p = 0;
+    zen_status st = zen_zone_alloc(s, max_zone, order, zflags, &p);
+    if (st != ZEN_OK)
+        return st == ZEN_ERR_NOMEM ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
+    /* The zone set's arrays and maps stay where they were. */
+    /*@ assert s->frames == \at(s->frames, Pre) && s->nframes == \at(s->nframes, Pre) &&
+          s->words == \at(s->words, Pre) && s->nwords == \at(s->nwords, Pre); */
+    /*@ assert \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
+          s->zone[z].pages.memory == \at(s->zone[z].pages.memory, Pre) &&
+          s->zone[z].pages.nframes == \at(s->zone[z].pages.nframes, Pre); */
+    /*@ assert zen_zone_holds(s, zen_zone_of(p), p) && zen_zone_set_valid(s); */
+    st = zen_zone_set_owner(s, p, ZEN_OWNER_SLAB, tag);
+    if (st != ZEN_OK) {
+        (void)zen_zone_free(s, p, order);
+        return ZEN_ERR_CORRUPT;
+    }
+    *pfn = p;
+    return ZEN_OK;
+}
+
 /* Make a new empty slab for c: a spare record, a block from the zones owned
  * by the slab layer with the record as tag, every slot constructed. On
  * failure nothing is taken: ZEN_ERR_NOMEM without a spare record, when the
  * fault injection refuses, or when the zones do. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
+    requires \valid(out) && \separated(out, k, c, k->slabs + (0 .. k->nslabs - 1));
+    requires zen_zone_writes_apart(k->zones, (zen_pfn *)out);
+    assigns *out, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
+      c->align == \old(c->align) && c->order == \old(c->order) && c->stats.in_use == \old(c->stats.in_use);
+    // A new slab: a record that was spare, now c's, every slot free.
+    ensures \result == ZEN_OK ==> *out < k->nslabs && \at(k->slabs[*out].cache, Pre) == \null &&
+      k->slabs[*out].cache == c && k->slabs[*out].nfree == c->nslots &&
+      (\forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, *out, i));
+    // Other records keep their slots, cache and block:
+    ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != *out ==>
+      k->slabs[q].cache == \old(k->slabs[q].cache) && k->slabs[q].pfn == \old(k->slabs[q].pfn) &&
+      k->slabs[q].nfree == \old(k->slabs[q].nfree) &&
+      (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==> k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]));
+    ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==>
+      k->slabs[q].cache == \old(k->slabs[q].cache) && k->slabs[q].pfn == \old(k->slabs[q].pfn) &&
+      k->slabs[q].nfree == \old(k->slabs[q].nfree) &&
+      (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==> k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]));
+ */
 static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags, uint32_t *out)
 {
     uint32_t r = k->spare;
-    if (r >= k->nslabs || zen_kmem_refused(k, c->order))
-        return r == ZEN_SLAB_NONE || r < k->nslabs ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
+    if (r >= k->nslabs)
+        return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
+    if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
+        return ZEN_ERR_CORRUPT;
+    if (zen_kmem_refused(k, c->order))
+        return ZEN_ERR_NOMEM;
     zen_pfn pfn = 0;
-    zen_status st = zen_zone_alloc(k->zones, zen_slab_max_zone(c->flags), c->order, zflags, &pfn);
+    zen_status st = zen_slab_get_block(k->zones, zen_slab_max_zone(c->flags), c->order, zflags, r, &pfn);
     if (st != ZEN_OK)
         return st;
-    st = zen_zone_set_owner(k->zones, pfn, ZEN_OWNER_SLAB, r);
-    if (st != ZEN_OK) {
-        (void)zen_zone_free(k->zones, pfn, c->order);
-        return st;
-    }
     zen_slab *s = &k->slabs[r];
     k->spare = s->next;
     k->stats.spare_records--;
@@ -230,9 +300,12 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
     c->stats.slabs++;
     c->stats.empty_slabs++;
     if (c->ctor != 0) {
-        zen_paddr base = pfn << ZEN_PAGE_SHIFT;
+        zen_paddr base = pfn * ZEN_PAGE_SIZE;
+        /*@ loop invariant 0 <= i <= c->nslots;
+            loop assigns i;
+            loop variant c->nslots - i; */
         for (uint32_t i = 0; i < c->nslots; i++)
-            zen_slab_construct(c, base + (zen_paddr)i * c->stride);
+            zen_slab_construct(c, base + zen_slab_offset(i, c->stride));
     }
     *out = r;
     return ZEN_OK;

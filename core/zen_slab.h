@@ -198,6 +198,16 @@ typedef struct zen_slab_check_report {
                    (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
                  k, c, k->slabs + (0 .. k->nslabs - 1));
 
+    // What the zone set's alloc, free and set_owner write.
+    predicate zen_zone_writes_apart(zen_zone_set *s, zen_pfn *p) =
+      \separated(p, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1)) &&
+      \separated(p, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(p, s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(p, s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(s, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+
     predicate zen_kmem_valid(zen_kmem *k) =
       zen_slab_records_ok(k) && zen_zone_set_valid(k->zones) &&
       zen_kmem_zones_apart(k, &k->classes[0]);
@@ -348,18 +358,28 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released);
  */
 zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c);
 
+/*@ // The object size of each kmalloc class.
+    logic integer zen_kmalloc_class_bytes(integer i) =
+      i == 0 ? 8 : i == 1 ? 16 : i == 2 ? 32 : i == 3 ? 64 : i == 4 ? 96 : i == 5 ? 128 :
+      i == 6 ? 192 : i == 7 ? 256 : i == 8 ? 512 : i == 9 ? 1024 : 2048;
+ */
+
 /* The kmalloc class index for size (0 < size <= ZEN_KMALLOC_MAX_SLAB_SIZE),
  * the smallest class whose size is at least size; ZEN_KMALLOC_CLASSES for a
  * size outside that range. O(1). */
 /*@ assigns \nothing;
     ensures \result <= ZEN_KMALLOC_CLASSES;
     ensures (size == 0 || size > ZEN_KMALLOC_MAX_SLAB_SIZE) <==> \result == ZEN_KMALLOC_CLASSES;
+    // The smallest class that holds size:
+    ensures \result < ZEN_KMALLOC_CLASSES ==> size <= zen_kmalloc_class_bytes(\result) &&
+      (\result == 0 || zen_kmalloc_class_bytes(\result - 1) < size);
  */
 unsigned zen_kmalloc_class(uint64_t size);
 
 /* The object size of kmalloc class i (i < ZEN_KMALLOC_CLASSES). */
 /*@ requires i < ZEN_KMALLOC_CLASSES;
     assigns \nothing;
+    ensures \result == zen_kmalloc_class_bytes(i);
  */
 uint32_t zen_kmalloc_class_size(unsigned i);
 
