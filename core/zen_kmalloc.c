@@ -79,13 +79,7 @@ static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags,
 {
     unsigned order = zen_kmalloc_order(size);
     zen_pfn pfn = 0;
-    zen_status st = zen_kmem_refused(k, order) ? ZEN_ERR_NOMEM
-                  : zen_zone_alloc(k->zones, ZEN_ZONE_NORMAL, order, zflags, &pfn);
-    if (st == ZEN_OK) {
-        st = zen_zone_set_owner(k->zones, pfn, ZEN_OWNER_KMALLOC, 0);
-        if (st != ZEN_OK)
-            (void)zen_zone_free(k->zones, pfn, order);
-    }
+    zen_status st = zen_kmem_get_block(k, ZEN_ZONE_NORMAL, order, zflags, ZEN_OWNER_KMALLOC, 0, &pfn);
     if (st != ZEN_OK) {
         if (st == ZEN_ERR_NOMEM)
             k->stats.oom_count++;

@@ -203,34 +203,24 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
 
 /* ---- slabs from and back to the zone allocator ------------------------------- */
 
-/* A block of 2^order frames from the zones, owned by the slab layer with
- * tag as its tag; nothing is taken when this fails. */
-/*@ requires zen_zone_set_valid(s) && \valid(pfn) && zen_zone_writes_apart(s, pfn);
-    requires max_zone <= ZEN_ZONE_NORMAL && order <= ZEN_SLAB_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
-    assigns *pfn, s->stats, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
-            s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            s->zone[0].pages.memory[0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            s->zone[1].pages.memory[0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            s->zone[2].pages.memory[0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
-    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s);
-    ensures \result == ZEN_OK ==> *pfn < ZEN_PFN_LIMIT;
- */
-static zen_status zen_slab_get_block(zen_zone_set *s, unsigned max_zone, unsigned order, unsigned zflags,
-                                     uint32_t tag, zen_pfn *pfn)
+zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
+                              unsigned owner, uint32_t tag, zen_pfn *pfn)
 {
+    zen_zone_set *s = k->zones;
+    if (zen_kmem_refused(k, order))
+        return ZEN_ERR_NOMEM;
     zen_pfn p = 0;
     zen_status st = zen_zone_alloc(s, max_zone, order, zflags, &p);
     if (st != ZEN_OK)
         return st == ZEN_ERR_NOMEM ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
     /* The zone set's arrays and maps stay where they were. */
-    /*@ assert s->frames == \at(s->frames, Pre) && s->nframes == \at(s->nframes, Pre) &&
-          s->words == \at(s->words, Pre) && s->nwords == \at(s->nwords, Pre); */
+    /*@ assert s->frames == \at(k->zones->frames, Pre) && s->nframes == \at(k->zones->nframes, Pre) &&
+          s->words == \at(k->zones->words, Pre) && s->nwords == \at(k->zones->nwords, Pre); */
     /*@ assert \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
-          s->zone[z].pages.memory == \at(s->zone[z].pages.memory, Pre) &&
-          s->zone[z].pages.nframes == \at(s->zone[z].pages.nframes, Pre); */
+          s->zone[z].pages.memory == \at(k->zones->zone[z].pages.memory, Pre) &&
+          s->zone[z].pages.nframes == \at(k->zones->zone[z].pages.nframes, Pre); */
     /*@ assert zen_zone_holds(s, zen_zone_of(p), p) && zen_zone_set_valid(s); */
-    st = zen_zone_set_owner(s, p, ZEN_OWNER_SLAB, tag);
+    st = zen_zone_set_owner(s, p, owner, tag);
     if (st != ZEN_OK) {
         (void)zen_zone_free(s, p, order);
         return ZEN_ERR_CORRUPT;
@@ -246,7 +236,6 @@ static zen_status zen_slab_get_block(zen_zone_set *s, unsigned max_zone, unsigne
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
     requires \valid(out) && \separated(out, k, c, k->slabs + (0 .. k->nslabs - 1));
-    requires zen_zone_writes_apart(k->zones, (zen_pfn *)out);
     assigns *out, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
             k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
@@ -281,10 +270,9 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
         return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
     if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
         return ZEN_ERR_CORRUPT;
-    if (zen_kmem_refused(k, c->order))
-        return ZEN_ERR_NOMEM;
     zen_pfn pfn = 0;
-    zen_status st = zen_slab_get_block(k->zones, zen_slab_max_zone(c->flags), c->order, zflags, r, &pfn);
+    zen_status st = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r,
+                                       &pfn);
     if (st != ZEN_OK)
         return st;
     zen_slab *s = &k->slabs[r];

@@ -72,6 +72,28 @@ static inline unsigned zen_popcount64(uint64_t x)
     return n;
 }
 
+/* A block of 2^order frames for the slab layer or kmalloc: the fault
+ * injection asks first, then the zones give the block and record owner and
+ * tag in its head descriptor. Nothing is taken when this fails:
+ * ZEN_ERR_NOMEM when the injection or the zones refuse, ZEN_ERR_CORRUPT for
+ * any other zone answer. *pfn is written only on success. */
+/*@ requires \valid_read(k) && zen_zone_set_valid(k->zones) && \valid(pfn);
+    requires zen_zone_writes_apart(k->zones, pfn) && \separated(k, k->zones);
+    requires max_zone <= ZEN_ZONE_NORMAL && order <= ZEN_PAGE_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
+    requires owner <= ZEN_OWNER_LAST;
+    assigns *pfn, k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(k->zones);
+    ensures \result == ZEN_OK ==> *pfn < ZEN_PFN_LIMIT;
+ */
+zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
+                              unsigned owner, uint32_t tag, zen_pfn *pfn);
+
 /* The record of the slab block b (as zen_zone_block_of found it): ZEN_OK
  * with *r when b is owned by the slab layer and its tag names a record of
  * that very block; ZEN_ERR_FOREIGN otherwise. */
