@@ -35,6 +35,9 @@
 
 #include "zen_page.h"
 
+#define BENCH_NAME "page_bench"
+#include "bench_util.h"
+
 #define REPS 31u
 #define BATCH 100000u
 #define MIXED_LIVE 256u
@@ -45,29 +48,6 @@
 #define TARGET_SCALING 1.5
 
 static volatile uint64_t g_sink;
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        fprintf(stderr, "page_bench: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static void die(const char *what, zen_status st)
-{
-    fprintf(stderr, "page_bench: %s failed with status %d\n", what, (int)st);
-    exit(1);
-}
 
 typedef struct instance {
     zen_page_allocator a;
@@ -202,26 +182,6 @@ static double bench_glibc(void)
 }
 
 static uint64_t g_rng = 0x5EED5EEDu;
-static uint64_t next_rnd(void) /* splitmix64 */
-{
-    uint64_t z = (g_rng += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, unsigned n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[n / 2u];
-}
-
 int main(void)
 {
     static range ranges[] = {
@@ -246,7 +206,7 @@ int main(void)
     /* warm-up: one untimed batch of everything, and the mixed workload
      * brought to its steady state */
     for (unsigned i = 0; i < BATCH; i++)
-        rnd[i] = next_rnd();
+        rnd[i] = splitmix64(&g_rng);
     for (unsigned i = 0; i < nr; i++) {
         (void)bench_pair(&ranges[i].cold);
         (void)bench_pair(&ranges[i].warm);
@@ -257,7 +217,7 @@ int main(void)
 
     for (unsigned rep = 0; rep < REPS; rep++) {
         for (unsigned i = 0; i < BATCH; i++)
-            rnd[i] = next_rnd();
+            rnd[i] = splitmix64(&g_rng);
         for (unsigned j = 0; j < nr; j++) {
             range *r = &ranges[(rep + j) % nr];
             r->pair[rep] = bench_pair(&r->cold);

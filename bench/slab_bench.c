@@ -57,6 +57,9 @@
 
 #include "zen_slab.h"
 
+#define BENCH_NAME "slab_bench"
+#include "bench_util.h"
+
 #define REPS 31u
 #define BATCH 100000u
 #define PAIR_SIZE 64u
@@ -74,29 +77,6 @@ enum { ZEN = 0, GLIBC = 1, MIMALLOC = 2, JEMALLOC = 3, NCONTENDERS = 4 };
 
 static volatile uint64_t g_sink;
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (p == NULL) {
-        fprintf(stderr, "slab_bench: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
-
-static void die(const char *what, zen_status st)
-{
-    fprintf(stderr, "slab_bench: %s failed with status %d\n", what, (int)st);
-    exit(1);
-}
-
 static void die_null(const char *who)
 {
     fprintf(stderr, "slab_bench: %s returned NULL\n", who);
@@ -106,14 +86,6 @@ static void die_null(const char *who)
 /* ---- random words ------------------------------------------------------------ */
 
 static uint64_t g_rng = 0x51AB5EEDu;
-static uint64_t next_rnd(void) /* splitmix64 */
-{
-    uint64_t z = (g_rng += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
 /* A mixed step's live slot (low half of x) and size (high half of x). */
 static inline uint32_t step_slot(uint64_t x)
 {
@@ -423,18 +395,6 @@ static double run_mixed(unsigned who, const uint64_t *rnd)
     }
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, unsigned n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[n / 2u];
-}
-
 /* The file name of the library that holds addr. */
 static const char *library_of(void *addr)
 {
@@ -480,7 +440,7 @@ int main(void)
 
     /* Set up: the same MIXED_LIVE sizes prefilled in every contender. */
     for (unsigned i = 0; i < MIXED_LIVE; i++)
-        rnd[i] = next_rnd();
+        rnd[i] = splitmix64(&g_rng);
     zen_open(&g_zen);
     zen_fill(&g_zen, rnd);
     resolve_glibc();
@@ -490,7 +450,7 @@ int main(void)
 
     /* Warm-up: one untimed batch of everything. */
     for (unsigned i = 0; i < BATCH; i++)
-        rnd[i] = next_rnd();
+        rnd[i] = splitmix64(&g_rng);
     for (unsigned c = 0; c < NCONTENDERS; c++) {
         (void)run_pair(c);
         (void)run_mixed(c, rnd);
@@ -498,7 +458,7 @@ int main(void)
 
     for (unsigned rep = 0; rep < REPS; rep++) {
         for (unsigned i = 0; i < BATCH; i++)
-            rnd[i] = next_rnd();
+            rnd[i] = splitmix64(&g_rng);
         for (unsigned j = 0; j < NCONTENDERS; j++) {
             unsigned c = (rep + j) % NCONTENDERS;
             g_pair[c][rep] = run_pair(c);
