@@ -211,21 +211,26 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
         return ZEN_ERR_NOMEM;
     zen_pfn p = 0;
     zen_status st = zen_zone_alloc(s, max_zone, order, zflags, &p);
-    if (st != ZEN_OK)
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
+    if (st != ZEN_OK) {
+        /*@ assert st == ZEN_ERR_NOMEM ==> zen_zone_set_valid(s); */
         return st == ZEN_ERR_NOMEM ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
-    /* The zone set's arrays and maps stay where they were. */
+    }
+    /*@ assert zen_zone_holds(s, zen_zone_of(p), p) && zen_zone_set_valid(s); */
     /*@ assert s->frames == \at(k->zones->frames, Pre) && s->nframes == \at(k->zones->nframes, Pre) &&
           s->words == \at(k->zones->words, Pre) && s->nwords == \at(k->zones->nwords, Pre); */
-    /*@ assert \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
-          s->zone[z].pages.memory == \at(k->zones->zone[z].pages.memory, Pre) &&
-          s->zone[z].pages.nframes == \at(k->zones->zone[z].pages.nframes, Pre); */
-    /*@ assert zen_zone_holds(s, zen_zone_of(p), p) && zen_zone_set_valid(s); */
     st = zen_zone_set_owner(s, p, owner, tag);
+    /*@ assert owned: zen_zone_set_same_shape{Pre, Here}(s) && zen_zone_set_valid(s); */
     if (st != ZEN_OK) {
+        /*@ assert s->frames == \at(k->zones->frames, Pre) && s->nframes == \at(k->zones->nframes, Pre) &&
+              s->words == \at(k->zones->words, Pre) && s->nwords == \at(k->zones->nwords, Pre); */
         (void)zen_zone_free(s, p, order);
         return ZEN_ERR_CORRUPT;
     }
+    /*@ assert \separated(pfn, s); */
     *pfn = p;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
+    /*@ assert zen_zone_set_valid(s); */
     return ZEN_OK;
 }
 

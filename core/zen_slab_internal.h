@@ -89,6 +89,7 @@ static inline unsigned zen_popcount64(uint64_t x)
             k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(k->zones);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Pre, Post}(k->zones);
     ensures \result == ZEN_OK ==> *pfn < ZEN_PFN_LIMIT;
  */
 zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,

@@ -606,7 +606,7 @@ zen_status zen_zone_init(zen_zone_set *s, const zen_mem_range *map, uint64_t cou
     requires counter == &s->stats.rejected || counter == &s->stats.oom_count ||
              counter == &s->stats.fallbacks || counter == &s->stats.atomic_reserve;
     assigns *counter;
-    ensures zen_zone_set_valid(s);
+    ensures zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
  */
 static void zen_zone_count(zen_zone_set *s, uint64_t *counter)
 {
@@ -632,7 +632,7 @@ static void zen_zone_count(zen_zone_set *s, uint64_t *counter)
 /*@ requires zen_zone_set_valid(s) && \valid(out);
     requires \separated(out, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
     assigns *out;
-    ensures *out == pfn && zen_zone_set_valid(s);
+    ensures *out == pfn && zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
  */
 static void zen_zone_put_pfn(zen_zone_set *s, zen_pfn *out, zen_pfn pfn)
 {
@@ -649,7 +649,7 @@ static void zen_zone_put_pfn(zen_zone_set *s, zen_pfn *out, zen_pfn pfn)
 /* Count a request refused for bad input; returns st. */
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected;
-    ensures zen_zone_set_valid(s);
+    ensures zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
     ensures \result == st;
  */
 static zen_status zen_zone_reject(zen_zone_set *s, zen_status st)
@@ -817,6 +817,7 @@ static int zen_zone_direct_maps(const zen_zone_set *s, unsigned max_zone)
     assigns *pfn, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1], s->zone[z].pages.stats,
             s->zone[z].pages.memory[0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures zen_zone_set_same_shape{Pre, Post}(s);
     ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
     ensures \result == ZEN_OK ==>
       \let a = &s->zone[z].pages;
@@ -909,6 +910,7 @@ static zen_status zen_zone_alloc_from(zen_zone_set *s, unsigned z, unsigned orde
     /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[1].pages); */
     /*@ assert zen_page_same_shape{Pre, Here}(&s->zone[2].pages); */
     /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
     /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
           \valid(s->words + (0 .. s->nwords - 1)); */
     /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
@@ -950,6 +952,7 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
         /*@ assert \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER &&
               s->zone[z].pages.stats.free_blocks[k] != 0; */
         st = zen_zone_alloc_from(s, z, order, page_flags, pfn);
+        /*@ assert shape_taken: zen_zone_set_same_shape{Pre, Here}(s); */
         /*@ assert st == ZEN_OK ==> zen_zone_holds(s, z, *pfn) && zen_zone_of(*pfn) == z; */
         /* Served requests only: a zone that can serve always does unless
          * its metadata is corrupt. */
@@ -963,6 +966,9 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
               *pfn - s->zone[z].pages.start + zen_block_size(order) <= s->zone[z].pages.nframes &&
               zen_is_state(&s->zone[z].pages, *pfn, ZEN_FRAME_ALLOCATED) &&
               s->zone[z].pages.frames[*pfn - s->zone[z].pages.start].order == order; */
+        /*@ assert min_kept: st == ZEN_OK && (flags & ZEN_ZONE_ATOMIC) == 0 ==>
+              zen_zone_of(*pfn) == z && s->zone[z].pages.stats.free_frames >= s->zone[z].min; */
+        /*@ assert shape_counted: zen_zone_set_same_shape{Pre, Here}(s); */
     }
     zen_hooks_leave(&s->hooks);
     return st;
@@ -1019,6 +1025,7 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
               \at(s->frames[i].state, Pre) == s->frames[i].state &&
               \at(s->frames[i].order, Pre) == s->frames[i].order; */
         /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+        /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
         /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
               \valid(s->words + (0 .. s->nwords - 1)); */
         /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
@@ -1027,6 +1034,7 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order)
         /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_ok(s, z); */
         /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s); */
     }
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
     zen_hooks_leave(&s->hooks);
     return st;
 }
@@ -1066,6 +1074,7 @@ zen_status zen_zone_set_owner(zen_zone_set *s, zen_pfn pfn, unsigned owner, uint
               \at(s->frames[i].state, Pre) == s->frames[i].state &&
               \at(s->frames[i].order, Pre) == s->frames[i].order; */
         /*@ assert zen_zone_others_same{Pre, Here}(s, z); */
+        /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
         /*@ assert \valid(s) && \valid(s->frames + (0 .. s->nframes - 1)) &&
               \valid(s->words + (0 .. s->nwords - 1)); */
         /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && s->zone[y].present != 0 &&
@@ -1090,6 +1099,9 @@ zen_status zen_zone_block_of(const zen_zone_set *s, zen_pfn pfn, zen_zone_block 
     if (st != ZEN_OK)
         return st;
     const zen_page_frame *f = &a->frames[head - a->start];
+    /* The block in pfn's own zone, stated before *b is written. */
+    /*@ assert z == zen_zone_of(pfn) && zen_is_state(a, head, ZEN_FRAME_ALLOCATED) &&
+          head <= pfn && pfn < head + zen_block_size(f->order); */
     b->head = head;
     b->order = f->order;
     b->owner = f->owner;

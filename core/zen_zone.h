@@ -249,9 +249,27 @@ typedef struct zen_zone_check_report {
                    (0 .. \at(s->zone[z].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
       zen_zone_ok{L2}(s, z);
 
+    // The set's shape reads the same at L1 and L2: its arrays, every zone's
+    // place in them and every zone's shape (span, arrays, direct map, tree
+    // layout). Alloc, free and set_owner keep it, so a caller's framing of
+    // what the set writes carries across their calls.
+    predicate zen_zone_set_same_shape{L1, L2}(zen_zone_set *s) =
+      \at(s->frames, L1) == \at(s->frames, L2) && \at(s->nframes, L1) == \at(s->nframes, L2) &&
+      \at(s->words, L1) == \at(s->words, L2) && \at(s->nwords, L1) == \at(s->nwords, L2) &&
+      (\forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+        \at(s->zone[y].present, L1) == \at(s->zone[y].present, L2) &&
+        \at(s->zone[y].frame_off, L1) == \at(s->zone[y].frame_off, L2) &&
+        \at(s->zone[y].word_off, L1) == \at(s->zone[y].word_off, L2) &&
+        zen_page_same_shape{L1, L2}(\at(&s->zone[y].pages, L1)));
+
+    lemma zen_zone_set_same_shape_trans{L1, L2, L3}: \forall zen_zone_set *s;
+      zen_zone_set_same_shape{L1, L2}(s) && zen_zone_set_same_shape{L2, L3}(s) ==>
+      zen_zone_set_same_shape{L1, L3}(s);
+
     // Between L1 and L2 only zone z's page allocator was at work: the set's
-    // arrays, every zone's place in them and every zone's shape read the
-    // same, and so do the set's frame descriptors outside zone z's slice.
+    // shape is the same (spelled out as in zen_zone_set_same_shape: the
+    // provers close the zone proofs faster over the flat form), and so are
+    // the set's frame descriptors outside zone z's slice.
     predicate zen_zone_others_same{L1, L2}(zen_zone_set *s, integer z) =
       \at(s->frames, L1) == \at(s->frames, L2) && \at(s->nframes, L1) == \at(s->nframes, L2) &&
       \at(s->words, L1) == \at(s->words, L2) && \at(s->nwords, L1) == \at(s->nwords, L2) &&
@@ -495,6 +513,7 @@ zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, ui
             s->zone[0].pages.memory[0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
             s->zone[1].pages.memory[0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
             s->zone[2].pages.memory[0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures zen_zone_set_same_shape{Pre, Post}(s);
     behavior bad_request:
       assumes zen_zone_bad_request(s, max_zone, order, flags);
       assigns s->stats.rejected;
@@ -541,6 +560,7 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
             s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+    ensures zen_zone_set_same_shape{Pre, Post}(s);
     behavior bad_order:
       assumes order > ZEN_PAGE_MAX_ORDER;
       assigns s->stats.rejected;
@@ -583,6 +603,7 @@ zen_status zen_zone_free(zen_zone_set *s, zen_pfn pfn, unsigned order);
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
             s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+    ensures zen_zone_set_same_shape{Pre, Post}(s);
     behavior foreign:
       assumes \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_holds(s, z, pfn);
       assigns s->stats.rejected;

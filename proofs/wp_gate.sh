@@ -14,7 +14,7 @@
 #          path. Relative paths are resolved from the current directory.
 #
 # Environment:
-#   ZEN_WP_TIMEOUT     per-goal prover timeout in seconds (default 20)
+#   ZEN_WP_TIMEOUT     per-goal prover timeout in seconds (default 40)
 #   ZEN_WP_PAR         parallel prover processes (default 2)
 #   ZEN_PROOF_RECORD   if set, a per-function table is written to this path
 #   WHY3CONFIG         why3 configuration; generated with
@@ -69,7 +69,7 @@ if [ -z "${WHY3CONFIG:-}" ]; then
   export WHY3CONFIG="$work/why3.conf"
 fi
 
-timeout_s="${ZEN_WP_TIMEOUT:-20}"
+timeout_s="${ZEN_WP_TIMEOUT:-40}"
 par="${ZEN_WP_PAR:-2}"
 log="$work/wp.log"
 fct_args=()
