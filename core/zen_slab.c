@@ -227,7 +227,6 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
         (void)zen_zone_free(s, p, order);
         return ZEN_ERR_CORRUPT;
     }
-    /*@ assert \separated(pfn, s); */
     *pfn = p;
     /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
     /*@ assert zen_zone_set_valid(s); */
