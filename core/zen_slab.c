@@ -227,9 +227,8 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
         (void)zen_zone_free(s, p, order);
         return ZEN_ERR_CORRUPT;
     }
-    *pfn = p;
-    /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
-    /*@ assert zen_zone_set_valid(s); */
+    zen_zone_put_pfn(s, pfn, p);
+    /*@ assert s == k->zones && zen_zone_set_same_shape{Pre, Here}(s); */
     return ZEN_OK;
 }
 

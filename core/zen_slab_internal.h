@@ -78,7 +78,7 @@ static inline unsigned zen_popcount64(uint64_t x)
  * ZEN_ERR_NOMEM when the injection or the zones refuse, ZEN_ERR_CORRUPT for
  * any other zone answer. *pfn is written only on success. */
 /*@ requires \valid_read(k) && zen_zone_set_valid(k->zones) && \valid(pfn);
-    requires zen_zone_writes_apart(k->zones, pfn) && \separated(k, k->zones);
+    requires zen_zone_writes_apart(k->zones, pfn) && \separated(k, k->zones) && \separated(pfn, k);
     requires max_zone <= ZEN_ZONE_NORMAL && order <= ZEN_PAGE_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
     requires owner <= ZEN_OWNER_LAST;
     assigns *pfn, k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],

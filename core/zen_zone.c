@@ -627,25 +627,6 @@ static void zen_zone_count(zen_zone_set *s, uint64_t *counter)
     /*@ assert zen_zones_apart(s, 0, 1) && zen_zones_apart(s, 0, 2) && zen_zones_apart(s, 1, 2); */
 }
 
-/* Store pfn in *out, a word outside the set and its arrays: no zone reads
- * it, so every zone stays valid (zen_zone_ok_kept). */
-/*@ requires zen_zone_set_valid(s) && \valid(out);
-    requires \separated(out, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
-    assigns *out;
-    ensures *out == pfn && zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
- */
-static void zen_zone_put_pfn(zen_zone_set *s, zen_pfn *out, zen_pfn pfn)
-{
-    (void)s; /* named by the contract only */
-    *out = pfn;
-    /*@ assert zen_zone_same{Pre, Here}(s, 0); */
-    /*@ assert zen_zone_same{Pre, Here}(s, 1); */
-    /*@ assert zen_zone_same{Pre, Here}(s, 2); */
-    /*@ assert zen_zone_ok(s, 0); */
-    /*@ assert zen_zone_ok(s, 1); */
-    /*@ assert zen_zone_ok(s, 2); */
-}
-
 /* Count a request refused for bad input; returns st. */
 /*@ requires zen_zone_set_valid(s);
     assigns s->stats.rejected;

@@ -706,4 +706,25 @@ zen_status zen_zone_stats(const zen_zone_set *s, unsigned z, zen_zone_info *info
  */
 zen_status zen_zone_check(zen_zone_set *s, zen_zone_check_report *report);
 
+/* Store pfn in *out, a word outside the set and its arrays: no zone reads
+ * it, so every zone stays valid (zen_zone_ok_kept). Callers that answer a
+ * frame number store it through this, so the set's validity and shape carry
+ * across the store. */
+/*@ requires zen_zone_set_valid(s) && \valid(out);
+    requires \separated(out, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    assigns *out;
+    ensures *out == pfn && zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
+ */
+static inline void zen_zone_put_pfn(zen_zone_set *s, zen_pfn *out, zen_pfn pfn)
+{
+    (void)s; /* named by the contract only */
+    *out = pfn;
+    /*@ assert zen_zone_same{Pre, Here}(s, 0); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 1); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 2); */
+    /*@ assert zen_zone_ok(s, 0); */
+    /*@ assert zen_zone_ok(s, 1); */
+    /*@ assert zen_zone_ok(s, 2); */
+}
+
 #endif
