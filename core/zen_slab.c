@@ -207,8 +207,10 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
                               unsigned owner, uint32_t tag, zen_pfn *pfn)
 {
     zen_zone_set *s = k->zones;
-    if (zen_kmem_refused(k, order))
+    if (zen_kmem_refused(k, order)) {
+        /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
         return ZEN_ERR_NOMEM;
+    }
     zen_pfn p = 0;
     zen_status st = zen_zone_alloc(s, max_zone, order, zflags, &p);
     /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */

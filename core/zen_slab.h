@@ -177,9 +177,12 @@ typedef struct zen_slab_check_report {
       \valid(k->slabs + (0 .. k->nslabs - 1)) &&
       \separated(k, k->slabs + (0 .. k->nslabs - 1));
 
-    // A cache the caller owns, apart from the kmem and its records.
+    // A cache apart from the kmem's own fields and its records: one the
+    // caller owns, or one of the kmem's kmalloc classes (which lie in *k).
     predicate zen_slab_cache_apart(zen_kmem *k, zen_slab_cache *c) =
-      \valid(c) && \separated(c, k, k->slabs + (0 .. k->nslabs - 1));
+      \valid(c) && \separated(c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(c, &k->zones, &k->slabs, &k->nslabs, &k->spare, &k->hooks, &k->fail, &k->fail_ctx,
+                 &k->stats);
 
     // What the zone set writes (its struct, arrays and direct maps) lies
     // apart from the slab layer's own memory: the kmem, its records, and the
