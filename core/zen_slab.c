@@ -14,7 +14,8 @@
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     requires r < k->nslabs && ZEN_SLAB_EMPTY <= list <= ZEN_SLAB_FULL;
     assigns k->slabs[r].list, k->slabs[r].next, k->slabs[0 .. k->nslabs - 1].prev, c->head[list - 1];
-    ensures k->slabs[r].list == list;
+    ensures k->slabs[r].list == list && zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
 static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned list)
 {
@@ -60,13 +61,8 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     // What callers state about the slots and the cache is kept:
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
-    ensures \forall integer q, w; 0 <= q < k->nslabs && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
-      k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]);
-    ensures \forall integer q; 0 <= q < k->nslabs ==>
-      k->slabs[q].pfn == \old(k->slabs[q].pfn) && k->slabs[q].cache == \old(k->slabs[q].cache) &&
-      k->slabs[q].nfree == \old(k->slabs[q].nfree);
-    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
-      c->align == \old(c->align) && c->order == \old(c->order) && c->stats.in_use == \old(c->stats.in_use);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_slab_cache_kept{Pre, Post}(c);
  */
 static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -234,6 +230,36 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
     return ZEN_OK;
 }
 
+/* Make spare record r, the head of the spare list, a slab of c over the
+ * block at pfn: every slot free, on c's empty list, counted. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
+    requires r < k->nslabs;
+    assigns k->spare, k->stats.spare_records, k->slabs[r].cache, k->slabs[r].pfn, k->slabs[r].order,
+            k->slabs[r].kclass, k->slabs[r].nfree, k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1],
+            k->slabs[r].list, k->slabs[r].next, k->slabs[0 .. k->nslabs - 1].prev,
+            c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
+    ensures k->slabs[r].cache == c && k->slabs[r].pfn == pfn && k->slabs[r].nfree == c->nslots;
+    ensures \forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, r, i);
+    ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn pfn)
+{
+    zen_slab *s = &k->slabs[r];
+    c->stats.slabs++;
+    c->stats.empty_slabs++;
+    k->spare = s->next;
+    k->stats.spare_records--;
+    zen_slab_push(k, c, r, ZEN_SLAB_EMPTY);
+    zen_slab_map_fill(s, c->nslots);
+    s->pfn = pfn;
+    s->order = (uint8_t)c->order;
+    s->kclass = (uint8_t)c->kmalloc_class;
+    s->nfree = (uint16_t)c->nslots;
+    s->cache = c;
+    /* Only record r was written since the push: */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
+}
+
 /* Make a new empty slab for c: a spare record, a block from the zones owned
  * by the slab layer with the record as tag, every slot constructed. On
  * failure nothing is taken: ZEN_ERR_NOMEM without a spare record, when the
@@ -241,6 +267,8 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
     requires \valid(out) && \separated(out, k, c, k->slabs + (0 .. k->nslabs - 1));
+    requires \separated(out, k->zones, k->zones->frames + (0 .. k->zones->nframes - 1),
+                        k->zones->words + (0 .. k->zones->nwords - 1));
     assigns *out, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
             k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
@@ -252,21 +280,15 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
-    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
-      c->align == \old(c->align) && c->order == \old(c->order) && c->stats.in_use == \old(c->stats.in_use);
+    ensures zen_slab_cache_kept{Pre, Post}(c);
     // A new slab: a record that was spare, now c's, every slot free.
-    ensures \result == ZEN_OK ==> *out < k->nslabs && \at(k->slabs[*out].cache, Pre) == \null &&
-      k->slabs[*out].cache == c && k->slabs[*out].nfree == c->nslots &&
-      (\forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, *out, i));
+    ensures \result == ZEN_OK ==> *out < k->nslabs && \let q = *out; \old(k->slabs[q].cache) == \null &&
+      k->slabs[q].cache == c && k->slabs[q].nfree == c->nslots &&
+      (\forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, q, i));
     // Other records keep their slots, cache and block:
     ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != *out ==>
-      k->slabs[q].cache == \old(k->slabs[q].cache) && k->slabs[q].pfn == \old(k->slabs[q].pfn) &&
-      k->slabs[q].nfree == \old(k->slabs[q].nfree) &&
-      (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==> k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]));
-    ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==>
-      k->slabs[q].cache == \old(k->slabs[q].cache) && k->slabs[q].pfn == \old(k->slabs[q].pfn) &&
-      k->slabs[q].nfree == \old(k->slabs[q].nfree) &&
-      (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==> k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]));
+      zen_slab_record_kept{Pre, Post}(k, q);
+    ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
 static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags, uint32_t *out)
 {
@@ -278,20 +300,13 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
     zen_pfn pfn = 0;
     zen_status st = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r,
                                        &pfn);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     if (st != ZEN_OK)
         return st;
-    zen_slab *s = &k->slabs[r];
-    k->spare = s->next;
-    k->stats.spare_records--;
-    s->cache = c;
-    s->pfn = pfn;
-    s->order = (uint8_t)c->order;
-    s->kclass = (uint8_t)c->kmalloc_class;
-    s->nfree = (uint16_t)c->nslots;
-    zen_slab_map_fill(s, c->nslots);
-    zen_slab_push(k, c, r, ZEN_SLAB_EMPTY);
-    c->stats.slabs++;
-    c->stats.empty_slabs++;
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && zen_slab_geometry(c) &&
+          zen_slab_cache_kept{Pre, Here}(c); */
+    zen_slab_claim(k, c, r, pfn);
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     if (c->ctor != 0) {
         zen_paddr base = pfn * ZEN_PAGE_SIZE;
         /*@ loop invariant 0 <= i <= c->nslots;

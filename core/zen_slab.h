@@ -223,6 +223,21 @@ typedef struct zen_slab_check_report {
       c->nslots * c->stride <= ZEN_PAGE_SIZE * zen_block_size(c->order);
 
 
+    // Cache c's geometry, kmem and live count read the same at L1 and L2.
+    predicate zen_slab_cache_kept{L1, L2}(zen_slab_cache *c) =
+      \at(c->kmem, L1) == \at(c->kmem, L2) && \at(c->stride, L1) == \at(c->stride, L2) &&
+      \at(c->nslots, L1) == \at(c->nslots, L2) && \at(c->align, L1) == \at(c->align, L2) &&
+      \at(c->order, L1) == \at(c->order, L2) && \at(c->stats.in_use, L1) == \at(c->stats.in_use, L2);
+
+    // Record q's cache, block, free count and free-slot bitmap read the
+    // same at L1 and L2 (its links and list may differ).
+    predicate zen_slab_record_kept{L1, L2}(zen_kmem *k, integer q) =
+      \at(k->slabs[q].cache, L1) == \at(k->slabs[q].cache, L2) &&
+      \at(k->slabs[q].pfn, L1) == \at(k->slabs[q].pfn, L2) &&
+      \at(k->slabs[q].nfree, L1) == \at(k->slabs[q].nfree, L2) &&
+      (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+        \at(k->slabs[q].free_map[w], L1) == \at(k->slabs[q].free_map[w], L2));
+
     // Slot i of the slab in record r is free.
     predicate zen_slab_slot_free(zen_kmem *k, integer r, integer i) =
       zen_bit(k->slabs[r].free_map[i / 64], i % 64) == 1;
