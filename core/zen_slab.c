@@ -131,6 +131,37 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
   }
 */
 
+/*@ // Multiples of m add up to a multiple of m.
+    lemma zen_mod_add: \forall integer x, y, m;
+      0 <= x && 0 <= y && 1 <= m && x % m == 0 && y % m == 0 ==> (x + y) % m == 0;
+*/
+
+/* Lemma function (ghost): a times a multiple of m is a multiple of m, by
+ * induction on a through zen_mod_add (the provers do not take the product
+ * apart by themselves). */
+/*@ ghost
+  /@ requires 1 <= m && b % m == 0;
+     assigns \nothing;
+     ensures (a * b) % m == 0;
+   @/
+  void zen_mul_of_multiple(uint64_t a, uint64_t b, uint64_t m)
+  {
+    uint64_t j = 0;
+    /@ loop invariant 0 <= j <= a;
+       loop invariant 0 <= j * b && (j * b) % m == 0;
+       loop assigns j;
+       loop variant a - j;
+     @/
+    while (j < a) {
+      /@ assert 0 <= j * b + b && (j * b + b) % m == 0; @/
+      /@ assert (j + 1) * b == j * b + b; @/
+      j++;
+      /@ assert j * b == \at(j, LoopCurrent) * b + b; @/
+    }
+    /@ assert j == a; @/
+  }
+*/
+
 /* The byte offset of a slot: slot * stride, which cannot wrap. */
 /*@ requires slot < ZEN_SLAB_MAX_SLOTS && stride <= ZEN_SLAB_MAX_SIZE;
     assigns \nothing;
@@ -154,6 +185,7 @@ static inline uint64_t zen_slab_offset(uint32_t slot, uint32_t stride)
       *obj == zen_slab_slot_addr(k, r, c->stride, i) &&
       (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
         (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)));
+    ensures \result == ZEN_OK ==> *obj % c->align == 0;
     ensures \result == ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) - 1;
     ensures \result != ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) &&
       (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
@@ -192,6 +224,10 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
     /*@ assert base == s->pfn * ZEN_PAGE_SIZE; */
     /*@ assert off == slot * c->stride; */
     /*@ assert base + off < 0x10000000000000000; */
+    /* Both parts are multiples of the alignment, which divides the page
+     * size and the stride (zen_slab_geometry). */
+    /*@ ghost zen_mul_of_multiple(s->pfn, ZEN_PAGE_SIZE, c->align); */
+    /*@ ghost zen_mul_of_multiple(slot, c->stride, c->align); */
     *obj = base + off;
     /*@ assert !zen_slab_slot_free(k, r, slot); */
     return ZEN_OK;
@@ -462,6 +498,11 @@ zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, ze
                 c->stats.oom_count++;
             return st;
         }
+        /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) &&
+              k->zones == \at(k->zones, Pre); */
+        /*@ assert zen_kmem_valid(k); */
+        /*@ assert zen_kmem_zones_apart(k, c) && zen_slab_geometry(c); */
+        /*@ assert r < k->nslabs && k->slabs[r].cache == c; */
     }
     if (r >= k->nslabs || k->slabs[r].cache != c)
         return ZEN_ERR_CORRUPT;

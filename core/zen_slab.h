@@ -245,6 +245,19 @@ typedef struct zen_slab_check_report {
     // The first byte of slot i of the slab in record r, for stride-byte slots.
     logic integer zen_slab_slot_addr(zen_kmem *k, integer r, integer stride, integer i) =
       k->slabs[r].pfn * ZEN_PAGE_SIZE + i * stride;
+
+    // At L2, obj is the first byte of slot i of record q, a slab of c, and
+    // the slot is in use; at L1 the slot was free in c's slab q, or q was a
+    // spare record (a new slab). No other slot of q and no other record
+    // changed.
+    predicate zen_slab_taken{L1, L2}(zen_kmem *k, zen_slab_cache *c, integer q, integer i, zen_paddr obj) =
+      0 <= q < \at(k->nslabs, L2) && 0 <= i < \at(c->nslots, L2) && \at(k->slabs[q].cache, L2) == c &&
+      obj == zen_slab_slot_addr{L2}(k, q, \at(c->stride, L2), i) && !zen_slab_slot_free{L2}(k, q, i) &&
+      (\at(k->slabs[q].cache, L1) == \null ||
+       (\at(k->slabs[q].cache, L1) == c && zen_slab_slot_free{L1}(k, q, i) &&
+        \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
+          (zen_slab_slot_free{L2}(k, q, j) <==> zen_slab_slot_free{L1}(k, q, j)))) &&
+      (\forall integer p; 0 <= p < \at(k->nslabs, L2) && p != q ==> zen_slab_record_kept{L1, L2}(k, p));
  */
 
 /* Set up k over the zone set `zones` (already built by zen_zone_init) with
@@ -290,9 +303,37 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
  * spare record, or the zone allocator refuses): nothing is taken then.
  * *obj is written only on success. O(ZEN_SLAB_MAP_WORDS) plus, for a new
  * slab, the zone allocation and nslots constructor calls. */
-/*@ requires zen_kmem_valid(k) && \valid(c) && \valid(obj) && \separated(obj, c, k);
-    assigns *obj, *c, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
-            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires c->kmem == k ==> zen_slab_geometry(c);
+    requires \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns *obj, k->stats.rejected, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
+            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures c->kmem == \old(c->kmem);
+    behavior not_a_cache:
+      assumes c->kmem != k;
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL && zen_kmem_valid(k);
+    behavior cache:
+      assumes c->kmem == k;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+      ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+      // Success: *obj is the first byte of a slot of a slab of c that was
+      // free (or whose slab is new), in use now, aligned; no other slot of
+      // any slab changed.
+      ensures \result == ZEN_OK ==> \exists integer q, i; zen_slab_taken{Pre, Post}(k, c, q, i, *obj);
+      ensures \result == ZEN_OK ==> *obj % c->align == 0;
+      // Out of memory takes nothing: every record reads as before.
+      ensures \result == ZEN_ERR_NOMEM ==>
+        \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
 

@@ -161,7 +161,31 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
                                 zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags);
 
 /* zen_slab_alloc without the hooks; zflags are the zone flags of a request
- * for a new slab. */
+ * for a new slab. ZEN_ERR_NOMEM takes nothing; ZEN_ERR_CORRUPT means a
+ * record or the zone metadata was found broken. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
+    requires \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns *obj, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
+            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
+      c->align == \old(c->align) && c->order == \old(c->order);
+    // Success: a slot of a slab of c, free before, in use now, aligned.
+    ensures \result == ZEN_OK ==> \exists integer q, i; zen_slab_taken{Pre, Post}(k, c, q, i, *obj);
+    ensures \result == ZEN_OK ==> *obj % c->align == 0;
+    // Out of memory: no record changed.
+    ensures \result == ZEN_ERR_NOMEM ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
 zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, zen_paddr *obj);
 
 #endif
