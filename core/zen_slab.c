@@ -412,32 +412,54 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
 }
 
 /* The order of a slab of stride-byte slots: the smallest order whose
- * leftover is at most 1/8 of the slab, else the smallest leftover share. */
+ * leftover is at most 1/8 of the slab, else the one with the smallest
+ * leftover share (compared crosswise: waste / bytes < best_waste /
+ * best_bytes). */
+/*@ requires ZEN_SLAB_MIN_ALIGN <= stride <= ZEN_SLAB_MAX_SIZE && \valid(nslots);
+    assigns *nslots;
+    ensures \result <= ZEN_SLAB_MAX_ORDER && *nslots == zen_slab_slots_at(stride, \result);
+    ensures 1 <= *nslots <= ZEN_SLAB_MAX_SLOTS && *nslots * stride <= zen_slab_bytes(\result);
+    ensures (\exists integer o; 0 <= o <= ZEN_SLAB_MAX_ORDER && zen_slab_order_fits(stride, o)) ==>
+      zen_slab_order_fits(stride, \result) &&
+      \forall integer o; 0 <= o < \result ==> !zen_slab_order_fits(stride, o);
+ */
 static unsigned zen_slab_pick_order(uint64_t stride, uint32_t *nslots)
 {
     unsigned best = ZEN_SLAB_MAX_ORDER + 1u;
-    uint64_t best_waste = 0;
+    uint64_t best_slots = 0, best_waste = 0, best_bytes = 1;
+    uint64_t bytes = ZEN_PAGE_SIZE;
+    /*@ loop invariant 0 <= o <= ZEN_SLAB_MAX_ORDER + 1 && bytes == zen_slab_bytes(o);
+        loop invariant \forall integer p; 0 <= p < o ==> !zen_slab_order_fits(stride, p);
+        loop invariant best <= ZEN_SLAB_MAX_ORDER ==> best < o && best_slots == zen_slab_slots_at(stride, best) &&
+          1 <= best_slots && best_slots * stride <= zen_slab_bytes(best) &&
+          best_bytes == zen_slab_bytes(best) && best_waste <= best_bytes;
+        loop invariant best > ZEN_SLAB_MAX_ORDER ==> best == ZEN_SLAB_MAX_ORDER + 1 && o <= ZEN_SLAB_MAX_ORDER;
+        loop assigns o, bytes, best, best_slots, best_waste, best_bytes;
+        loop variant ZEN_SLAB_MAX_ORDER + 1 - o; */
     for (unsigned o = 0; o <= ZEN_SLAB_MAX_ORDER; o++) {
-        uint64_t bytes = ZEN_PAGE_SIZE << o;
         uint64_t n = bytes / stride;
+        /*@ assert n * stride <= bytes; */
         if (n > ZEN_SLAB_MAX_SLOTS)
             n = ZEN_SLAB_MAX_SLOTS;
-        if (n == 0u)
-            continue;
-        uint64_t waste = bytes - n * stride;
-        if (waste * 8u <= bytes) {
-            *nslots = (uint32_t)n;
-            return o;
+        /*@ assert n * stride <= bytes; */
+        /*@ assert n == zen_slab_slots_at(stride, o); */
+        if (n != 0u) {
+            uint64_t waste = bytes - n * stride;
+            if (waste * 8u <= bytes) {
+                *nslots = (uint32_t)n;
+                return o;
+            }
+            if (best > ZEN_SLAB_MAX_ORDER || waste * best_bytes < best_waste * bytes) {
+                best = o;
+                best_slots = n;
+                best_waste = waste;
+                best_bytes = bytes;
+            }
         }
-        /* Shares compared over the largest slab: waste / bytes scaled. */
-        uint64_t share = waste << (ZEN_SLAB_MAX_ORDER - o);
-        if (best > ZEN_SLAB_MAX_ORDER || share < best_waste) {
-            best = o;
-            best_waste = share;
-        }
+        /*@ assert zen_block_size(o + 1) == 2 * zen_block_size(o); */
+        bytes *= 2u;
     }
-    uint64_t n = (ZEN_PAGE_SIZE << best) / stride;
-    *nslots = (uint32_t)(n > ZEN_SLAB_MAX_SLOTS ? ZEN_SLAB_MAX_SLOTS : n);
+    *nslots = (uint32_t)best_slots;
     return best;
 }
 
@@ -450,11 +472,15 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
     if (size == 0u || align > ZEN_PAGE_SIZE || ZEN_PAGE_SIZE % align != 0u ||
         flags > ZEN_SLAB_FLAGS_ALL || (flags & (ZEN_SLAB_DMA | ZEN_SLAB_DMA32)) == (ZEN_SLAB_DMA | ZEN_SLAB_DMA32))
         return ZEN_ERR_INVAL;
+    /*@ assert align == zen_slab_align_of(\at(align, Pre)); */
     if (size > UINT64_MAX - (align - 1u))
         return ZEN_ERR_OVERFLOW;
-    uint64_t stride = (size + align - 1u) / align * align;
+    uint64_t rounded = size + align - 1u;
+    uint64_t stride = rounded / align * align;
+    /*@ assert stride == (size + align - 1) / align * align; */
     if (stride < ZEN_SLAB_MIN_ALIGN)
         stride = ZEN_SLAB_MIN_ALIGN;
+    /*@ assert stride == zen_slab_stride_of(size, align); */
     if (stride > ZEN_SLAB_MAX_SIZE)
         return ZEN_ERR_INVAL;
     uint32_t nslots = 0;
@@ -469,6 +495,10 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
     c->kmalloc_class = 0;
     c->ctor = ctor;
     c->ctor_ctx = ctor_ctx;
+    /*@ loop invariant 0 <= l <= ZEN_SLAB_LISTS;
+        loop invariant \forall integer j; 0 <= j < l ==> c->head[j] == ZEN_SLAB_NONE;
+        loop assigns l, c->head[0 .. ZEN_SLAB_LISTS - 1];
+        loop variant ZEN_SLAB_LISTS - l; */
     for (unsigned l = 0; l < ZEN_SLAB_LISTS; l++)
         c->head[l] = ZEN_SLAB_NONE;
     c->stats = (zen_slab_cache_stats){0};

@@ -238,6 +238,27 @@ typedef struct zen_slab_check_report {
       (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
         \at(k->slabs[q].free_map[w], L1) == \at(k->slabs[q].free_map[w], L2));
 
+    // A cache request: the alignment it names (0 means ZEN_SLAB_MIN_ALIGN),
+    // the stride it gets, and when it is refused.
+    logic integer zen_slab_align_of(integer align) = align == 0 ? ZEN_SLAB_MIN_ALIGN : align;
+    logic integer zen_slab_stride_of(integer size, integer a) =
+      (size + a - 1) / a * a < ZEN_SLAB_MIN_ALIGN ? ZEN_SLAB_MIN_ALIGN : (size + a - 1) / a * a;
+    predicate zen_slab_request_bad(integer size, integer align, integer flags) =
+      size == 0 || zen_slab_align_of(align) > ZEN_PAGE_SIZE || ZEN_PAGE_SIZE % zen_slab_align_of(align) != 0 ||
+      flags > ZEN_SLAB_FLAGS_ALL ||
+      (flags & (ZEN_SLAB_DMA | ZEN_SLAB_DMA32)) == (ZEN_SLAB_DMA | ZEN_SLAB_DMA32);
+    predicate zen_slab_request_overflows(integer size, integer align) =
+      size > 0xFFFFFFFFFFFFFFFF - (zen_slab_align_of(align) - 1);
+
+    // The bytes of an order-o slab, and how many stride-byte slots it holds.
+    logic integer zen_slab_bytes(integer o) = ZEN_PAGE_SIZE * zen_block_size(o);
+    logic integer zen_slab_slots_at(integer stride, integer o) =
+      zen_slab_bytes(o) / stride > ZEN_SLAB_MAX_SLOTS ? ZEN_SLAB_MAX_SLOTS : zen_slab_bytes(o) / stride;
+    // An order-o slab of such slots leaves at most 1/8 of it unused.
+    predicate zen_slab_order_fits(integer stride, integer o) =
+      1 <= zen_slab_slots_at(stride, o) &&
+      (zen_slab_bytes(o) - zen_slab_slots_at(stride, o) * stride) * 8 <= zen_slab_bytes(o);
+
     // Slot i of the slab in record r is free.
     predicate zen_slab_slot_free(zen_kmem *k, integer r, integer i) =
       zen_bit(k->slabs[r].free_map[i / 64], i % 64) == 1;

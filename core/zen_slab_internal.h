@@ -157,6 +157,39 @@ zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
 zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_paddr obj);
 
 /* Set up cache c for kmem k; the create checks without the hooks. */
+/*@ requires \valid(c);
+    assigns *c;
+    behavior bad_request:
+      assumes zen_slab_request_bad(size, align, flags);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior overflow:
+      assumes !zen_slab_request_bad(size, align, flags) && zen_slab_request_overflows(size, align);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_OVERFLOW;
+    behavior too_large:
+      assumes !zen_slab_request_bad(size, align, flags) && !zen_slab_request_overflows(size, align);
+      assumes zen_slab_stride_of(size, zen_slab_align_of(align)) > ZEN_SLAB_MAX_SIZE;
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior made:
+      assumes !zen_slab_request_bad(size, align, flags) && !zen_slab_request_overflows(size, align);
+      assumes zen_slab_stride_of(size, zen_slab_align_of(align)) <= ZEN_SLAB_MAX_SIZE;
+      ensures \result == ZEN_OK && c->kmem == k && zen_slab_geometry(c);
+      ensures c->size == size && c->align == zen_slab_align_of(align) && c->flags == flags &&
+              c->stride == zen_slab_stride_of(size, zen_slab_align_of(align)) &&
+              c->ctor == ctor && c->ctor_ctx == ctor_ctx && c->kmalloc_class == 0;
+      // Slabs by the 1/8 rule: the smallest order that keeps it, when one does.
+      ensures c->nslots == zen_slab_slots_at(c->stride, c->order);
+      ensures (\exists integer o; 0 <= o <= ZEN_SLAB_MAX_ORDER && zen_slab_order_fits(c->stride, o)) ==>
+        zen_slab_order_fits(c->stride, c->order) &&
+        \forall integer o; 0 <= o < c->order ==> !zen_slab_order_fits(c->stride, o);
+      // No slab and no object yet:
+      ensures \forall integer l; 0 <= l < ZEN_SLAB_LISTS ==> c->head[l] == ZEN_SLAB_NONE;
+      ensures c->stats.in_use == 0 && c->stats.slabs == 0 && c->stats.empty_slabs == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
 zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, uint64_t align,
                                 zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags);
 
