@@ -411,6 +411,32 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
     return c != 0 && c->kmem == k;
 }
 
+/* Lemma function (ghost): a quotient times its divisor does not exceed
+ * the dividend. */
+/*@ ghost
+  /@ requires 1 <= b;
+     assigns \nothing;
+     ensures (a / b) * b <= a;
+   @/
+  void zen_div_mul_le(uint64_t a, uint64_t b)
+  {
+    /@ assert a == (a / b) * b + a % b && 0 <= a % b; @/
+  }
+*/
+
+/* Lemma function (ghost): multiplying by s keeps the order. */
+/*@ ghost
+  /@ requires x <= y;
+     assigns \nothing;
+     ensures x * s <= y * s;
+   @/
+  void zen_mul_le(uint64_t x, uint64_t y, uint64_t s)
+  {
+    /@ assert 0 <= (y - x) * s; @/
+    /@ assert y * s == x * s + (y - x) * s; @/
+  }
+*/
+
 /* The order of a slab of stride-byte slots: the smallest order whose
  * leftover is at most 1/8 of the slab, else the one with the smallest
  * leftover share (compared crosswise: waste / bytes < best_waste /
@@ -429,6 +455,9 @@ static unsigned zen_slab_pick_order(uint64_t stride, uint32_t *nslots)
     uint64_t best_slots = 0, best_waste = 0, best_bytes = 1;
     uint64_t bytes = ZEN_PAGE_SIZE;
     /*@ loop invariant 0 <= o <= ZEN_SLAB_MAX_ORDER + 1 && bytes == zen_slab_bytes(o);
+        loop invariant (o == 0 && bytes == ZEN_PAGE_SIZE) || (o == 1 && bytes == 2 * ZEN_PAGE_SIZE) ||
+          (o == 2 && bytes == 4 * ZEN_PAGE_SIZE) || (o == 3 && bytes == 8 * ZEN_PAGE_SIZE) ||
+          (o == 4 && bytes == 16 * ZEN_PAGE_SIZE);
         loop invariant \forall integer p; 0 <= p < o ==> !zen_slab_order_fits(stride, p);
         loop invariant best <= ZEN_SLAB_MAX_ORDER ==> best < o && best_slots == zen_slab_slots_at(stride, best) &&
           1 <= best_slots && best_slots * stride <= zen_slab_bytes(best) &&
@@ -438,9 +467,11 @@ static unsigned zen_slab_pick_order(uint64_t stride, uint32_t *nslots)
         loop variant ZEN_SLAB_MAX_ORDER + 1 - o; */
     for (unsigned o = 0; o <= ZEN_SLAB_MAX_ORDER; o++) {
         uint64_t n = bytes / stride;
-        /*@ assert n * stride <= bytes; */
-        if (n > ZEN_SLAB_MAX_SLOTS)
+        /*@ ghost zen_div_mul_le(bytes, stride); */
+        if (n > ZEN_SLAB_MAX_SLOTS) {
+            /*@ ghost zen_mul_le(ZEN_SLAB_MAX_SLOTS, n, stride); */
             n = ZEN_SLAB_MAX_SLOTS;
+        }
         /*@ assert n * stride <= bytes; */
         /*@ assert n == zen_slab_slots_at(stride, o); */
         if (n != 0u) {
