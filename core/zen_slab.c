@@ -455,6 +455,7 @@ static unsigned zen_slab_pick_order(uint64_t stride, uint32_t *nslots)
     uint64_t best_slots = 0, best_waste = 0, best_bytes = 1;
     uint64_t bytes = ZEN_PAGE_SIZE;
     /*@ loop invariant 0 <= o <= ZEN_SLAB_MAX_ORDER + 1 && bytes == zen_slab_bytes(o);
+        // The same, spelled out: the provers bound bytes from this form.
         loop invariant (o == 0 && bytes == ZEN_PAGE_SIZE) || (o == 1 && bytes == 2 * ZEN_PAGE_SIZE) ||
           (o == 2 && bytes == 4 * ZEN_PAGE_SIZE) || (o == 3 && bytes == 8 * ZEN_PAGE_SIZE) ||
           (o == 4 && bytes == 16 * ZEN_PAGE_SIZE);
