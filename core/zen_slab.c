@@ -412,15 +412,21 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
 }
 
 /* Lemma function (ghost): a quotient times its divisor does not exceed
- * the dividend. */
+ * the dividend, nor does the quotient, which is at least 1 when the
+ * divisor does not exceed the dividend. */
 /*@ ghost
   /@ requires 1 <= b;
      assigns \nothing;
      ensures (a / b) * b <= a;
+     ensures 0 <= a / b <= a;
+     ensures b <= a ==> 1 <= a / b;
    @/
   void zen_div_mul_le(uint64_t a, uint64_t b)
   {
-    /@ assert a == (a / b) * b + a % b && 0 <= a % b; @/
+    /@ assert a == (a / b) * b + a % b && 0 <= a % b < b; @/
+    /@ assert a / b == 0 ==> a < b; @/
+    /@ assert 0 <= a / b; @/
+    /@ assert a / b <= (a / b) * b; @/
   }
 */
 
@@ -436,6 +442,70 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
     /@ assert y * s == x * s + (y - x) * s; @/
   }
 */
+
+/* Lemma function (ghost): the 1/8 rule for order o, in terms of the
+ * slab's bytes and slot count. */
+/*@ ghost
+  /@ requires 1 <= stride && bytes == zen_slab_bytes(o) && n == zen_slab_slots_at(stride, o);
+     assigns \nothing;
+     ensures zen_slab_order_fits(stride, o) <==> 1 <= n && (bytes - n * stride) * 8 <= bytes;
+     ensures n <= ZEN_SLAB_MAX_SLOTS && 0 <= n * stride <= bytes;
+   @/
+  void zen_slab_fits_by(uint64_t stride, unsigned o, uint64_t bytes, uint64_t n)
+  {
+    zen_div_mul_le(bytes, stride);
+    zen_mul_le(0, n, stride);
+    if (bytes / stride > ZEN_SLAB_MAX_SLOTS)
+      zen_mul_le(ZEN_SLAB_MAX_SLOTS, bytes / stride, stride);
+  }
+*/
+
+/* How many stride-byte slots fit in bytes, at most ZEN_SLAB_MAX_SLOTS. */
+/*@ requires 1 <= stride;
+    assigns \nothing;
+    ensures \result == (bytes / stride > ZEN_SLAB_MAX_SLOTS ? ZEN_SLAB_MAX_SLOTS : bytes / stride);
+    ensures \result <= ZEN_SLAB_MAX_SLOTS && 0 <= \result * stride <= bytes;
+    ensures stride <= bytes ==> 1 <= \result;
+ */
+static uint64_t zen_slab_slots_in(uint64_t bytes, uint64_t stride)
+{
+    uint64_t n = bytes / stride;
+    /*@ ghost zen_div_mul_le(bytes, stride); */
+    if (n > ZEN_SLAB_MAX_SLOTS) {
+        /*@ ghost zen_mul_le(ZEN_SLAB_MAX_SLOTS, n, stride); */
+        n = ZEN_SLAB_MAX_SLOTS;
+    }
+    /*@ ghost zen_mul_le(0, n, stride); */
+    return n;
+}
+
+/* What n stride-byte slots leave of bytes. */
+/*@ requires 0 <= n * stride <= bytes;
+    assigns \nothing;
+    ensures \result == bytes - n * stride;
+ */
+static uint64_t zen_slab_leftover(uint64_t bytes, uint64_t n, uint64_t stride)
+{
+    return bytes - n * stride;
+}
+
+/* A leftover of waste is at most 1/8 of bytes. */
+/*@ requires waste <= bytes <= 16 * ZEN_PAGE_SIZE;
+    assigns \nothing;
+    ensures \result != 0 <==> waste * 8 <= bytes;
+ */
+static int zen_slab_within_eighth(uint64_t waste, uint64_t bytes)
+{
+    return waste * 8u <= bytes;
+}
+
+/* A leftover of waste in bytes is a smaller share than best_waste in
+ * best_bytes, compared crosswise (slabs are small enough not to wrap). */
+/*@ assigns \nothing; */
+static int zen_slab_wastes_less(uint64_t waste, uint64_t bytes, uint64_t best_waste, uint64_t best_bytes)
+{
+    return waste * best_bytes < best_waste * bytes;
+}
 
 /* The order of a slab of stride-byte slots: the smallest order whose
  * leftover is at most 1/8 of the slab, else the one with the smallest
@@ -461,37 +531,38 @@ static unsigned zen_slab_pick_order(uint64_t stride, uint32_t *nslots)
           (o == 4 && bytes == 16 * ZEN_PAGE_SIZE);
         loop invariant \forall integer p; 0 <= p < o ==> !zen_slab_order_fits(stride, p);
         loop invariant best <= ZEN_SLAB_MAX_ORDER ==> best < o && best_slots == zen_slab_slots_at(stride, best) &&
-          1 <= best_slots && best_slots * stride <= zen_slab_bytes(best) &&
-          best_bytes == zen_slab_bytes(best) && best_waste <= best_bytes;
+          1 <= best_slots && best_bytes == zen_slab_bytes(best);
         loop invariant best > ZEN_SLAB_MAX_ORDER ==> best == ZEN_SLAB_MAX_ORDER + 1 && o <= ZEN_SLAB_MAX_ORDER;
         loop assigns o, bytes, best, best_slots, best_waste, best_bytes;
         loop variant ZEN_SLAB_MAX_ORDER + 1 - o; */
     for (unsigned o = 0; o <= ZEN_SLAB_MAX_ORDER; o++) {
-        uint64_t n = bytes / stride;
-        /*@ ghost zen_div_mul_le(bytes, stride); */
-        if (n > ZEN_SLAB_MAX_SLOTS) {
-            /*@ ghost zen_mul_le(ZEN_SLAB_MAX_SLOTS, n, stride); */
-            n = ZEN_SLAB_MAX_SLOTS;
-        }
-        /*@ assert n * stride <= bytes; */
+        uint64_t n = zen_slab_slots_in(bytes, stride);
         /*@ assert n == zen_slab_slots_at(stride, o); */
+        /*@ ghost zen_slab_fits_by(stride, o, bytes, n); */
         if (n != 0u) {
-            uint64_t waste = bytes - n * stride;
-            if (waste * 8u <= bytes) {
+            uint64_t waste = zen_slab_leftover(bytes, n, stride);
+            if (zen_slab_within_eighth(waste, bytes)) {
+                /*@ assert 1 <= n <= ZEN_SLAB_MAX_SLOTS && n * stride <= zen_slab_bytes(o); */
                 *nslots = (uint32_t)n;
+                /*@ assert *nslots == n; */
                 return o;
             }
-            if (best > ZEN_SLAB_MAX_ORDER || waste * best_bytes < best_waste * bytes) {
+            if (best > ZEN_SLAB_MAX_ORDER || zen_slab_wastes_less(waste, bytes, best_waste, best_bytes)) {
                 best = o;
                 best_slots = n;
                 best_waste = waste;
                 best_bytes = bytes;
             }
         }
+        /*@ assert !zen_slab_order_fits(stride, o); */
         /*@ assert zen_block_size(o + 1) == 2 * zen_block_size(o); */
         bytes *= 2u;
     }
+    /*@ ghost zen_slab_fits_by(stride, best, best_bytes, best_slots); */
+    /*@ assert best <= ZEN_SLAB_MAX_ORDER && 1 <= best_slots <= ZEN_SLAB_MAX_SLOTS &&
+          best_slots * stride <= zen_slab_bytes(best); */
     *nslots = (uint32_t)best_slots;
+    /*@ assert *nslots == best_slots; */
     return best;
 }
 
