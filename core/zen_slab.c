@@ -162,6 +162,31 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
   }
 */
 
+/* Lemma function (ghost): the quotient times the divisor falls short of
+ * the dividend by less than the divisor. */
+/*@ ghost
+  /@ requires 1 <= b;
+     assigns \nothing;
+     ensures a < (a / b) * b + b;
+   @/
+  void zen_div_mul_gt(uint64_t a, uint64_t b)
+  {
+    /@ assert a == (a / b) * b + a % b && a % b < b; @/
+  }
+*/
+
+/* Lemma function (ghost): m divides itself. */
+/*@ ghost
+  /@ requires 1 <= m;
+     assigns \nothing;
+     ensures m % m == 0;
+   @/
+  void zen_mod_self(uint64_t m)
+  {
+    /@ assert m / m == 1; @/
+  }
+*/
+
 /* The byte offset of a slot: slot * stride, which cannot wrap. */
 /*@ requires slot < ZEN_SLAB_MAX_SLOTS && stride <= ZEN_SLAB_MAX_SIZE;
     assigns \nothing;
@@ -578,11 +603,24 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
     /*@ assert align == zen_slab_align_of(\at(align, Pre)); */
     if (size > UINT64_MAX - (align - 1u))
         return ZEN_ERR_OVERFLOW;
-    uint64_t rounded = size + align - 1u;
+    uint64_t rounded = size + (align - 1u);
+    /*@ ghost zen_div_mul_le(rounded, align); */
+    /*@ ghost zen_div_mul_gt(rounded, align); */
+    /*@ ghost zen_mod_self(align); */
+    /*@ ghost zen_mul_of_multiple(rounded / align, align, align); */
     uint64_t stride = rounded / align * align;
     /*@ assert stride == (size + align - 1) / align * align; */
-    if (stride < ZEN_SLAB_MIN_ALIGN)
+    if (stride < ZEN_SLAB_MIN_ALIGN) {
+        /* Then the alignment, a divisor of the page size below 8, divides 8. */
+        /*@ ghost zen_mul_le(1, rounded / align, align); */
+        /*@ assert align < ZEN_SLAB_MIN_ALIGN && ZEN_PAGE_SIZE % align == 0; */
+        /*@ assert align != 3; */
+        /*@ assert align != 5; */
+        /*@ assert align != 6; */
+        /*@ assert align != 7; */
         stride = ZEN_SLAB_MIN_ALIGN;
+    }
+    /*@ assert stride % align == 0; */
     /*@ assert stride == zen_slab_stride_of(size, align); */
     if (stride > ZEN_SLAB_MAX_SIZE)
         return ZEN_ERR_INVAL;
@@ -605,6 +643,11 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
     for (unsigned l = 0; l < ZEN_SLAB_LISTS; l++)
         c->head[l] = ZEN_SLAB_NONE;
     c->stats = (zen_slab_cache_stats){0};
+    /*@ assert c->stride == stride && c->order == order && c->nslots == nslots && c->align == align; */
+    /*@ assert 1 <= c->align <= ZEN_PAGE_SIZE && ZEN_PAGE_SIZE % c->align == 0; */
+    /*@ assert ZEN_SLAB_MIN_ALIGN <= c->stride <= ZEN_SLAB_MAX_SIZE && c->stride % c->align == 0; */
+    /*@ assert c->order <= ZEN_SLAB_MAX_ORDER && 1 <= c->nslots <= ZEN_SLAB_MAX_SLOTS; */
+    /*@ assert c->nslots * c->stride <= ZEN_PAGE_SIZE * zen_block_size(c->order); */
     return ZEN_OK;
 }
 
