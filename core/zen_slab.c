@@ -156,6 +156,7 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
       /@ assert 0 <= j * b + b && (j * b + b) % m == 0; @/
       /@ assert (j + 1) * b == j * b + b; @/
       j++;
+      /@ assert j == \at(j, LoopCurrent) + 1; @/
       /@ assert j * b == \at(j, LoopCurrent) * b + b; @/
     }
     /@ assert j == a; @/
