@@ -744,6 +744,12 @@ zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_padd
     uint32_t off = (uint32_t)(obj - base);
     /*@ assert base == s->pfn * ZEN_PAGE_SIZE && off == obj - s->pfn * ZEN_PAGE_SIZE; */
     uint32_t slot = off / c->stride;
+    /* Ghost copies of the block and the stride, which nothing below
+     * writes: the provers carry the slot's definition across the writes
+     * through these plain values far more cheaply than through the fields. */
+    /*@ ghost zen_pfn pfn0 = s->pfn; */
+    /*@ ghost uint32_t stride0 = c->stride; */
+    /*@ assert slot == (obj - pfn0 * ZEN_PAGE_SIZE) / stride0; */
     if (slot >= c->nslots)
         return ZEN_ERR_FOREIGN;
     if (off % c->stride != 0u)
@@ -764,8 +770,9 @@ zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_padd
     /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
     /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot ==>
           (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
-    /*@ assert slot == (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride; */
+    /*@ assert k->slabs[r].pfn == pfn0 && c->stride == stride0; */
     zen_status st = zen_slab_place(k, c, r);
+    /*@ assert k->slabs[r].pfn == pfn0 && c->stride == stride0; */
     /*@ assert slot == (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride; */
     /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
     /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot ==>
