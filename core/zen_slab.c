@@ -292,33 +292,54 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
     return ZEN_OK;
 }
 
+/* Fill record s as an empty slab of c over the block at pfn: every slot
+ * free, first on a list before next. A function of its own, so that the
+ * callers' provers see one record-sized write rather than one per field. */
+/*@ requires \valid(s) && \valid_read(c) && \separated(s, c) && zen_slab_geometry(c);
+    assigns *s;
+    ensures s->cache == c && s->pfn == pfn && s->nfree == c->nslots && s->list == ZEN_SLAB_EMPTY;
+    ensures s->next == next && s->prev == ZEN_SLAB_NONE;
+    ensures \forall integer i; 0 <= i < c->nslots ==> zen_bit(s->free_map[i / 64], i % 64) == 1;
+ */
+static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t next)
+{
+    zen_slab_map_fill(s, c->nslots);
+    s->cache = c;
+    s->pfn = pfn;
+    s->next = next;
+    s->prev = ZEN_SLAB_NONE;
+    s->nfree = (uint16_t)c->nslots;
+    s->list = ZEN_SLAB_EMPTY;
+    s->order = (uint8_t)c->order;
+    s->kclass = (uint8_t)c->kmalloc_class;
+}
+
 /* Make spare record r, the head of the spare list, a slab of c over the
- * block at pfn: every slot free, on c's empty list, counted. */
+ * block at pfn: every slot free, at the head of c's empty list, counted. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
     requires r < k->nslabs;
-    assigns k->spare, k->stats.spare_records, k->slabs[r].cache, k->slabs[r].pfn, k->slabs[r].order,
-            k->slabs[r].kclass, k->slabs[r].nfree, k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1],
-            k->slabs[r].list, k->slabs[r].next, k->slabs[0 .. k->nslabs - 1].prev,
+    assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures k->slabs[r].cache == c && k->slabs[r].pfn == pfn && k->slabs[r].nfree == c->nslots;
     ensures \forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, r, i);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
 static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn pfn)
 {
-    zen_slab *s = &k->slabs[r];
+    uint32_t head = c->head[ZEN_SLAB_EMPTY - 1u];
+    uint32_t spare_next = k->slabs[r].next;
+    k->stats.spare_records--;
     c->stats.slabs++;
     c->stats.empty_slabs++;
-    k->spare = s->next;
-    k->stats.spare_records--;
-    zen_slab_push(k, c, r, ZEN_SLAB_EMPTY);
-    zen_slab_map_fill(s, c->nslots);
-    s->pfn = pfn;
-    s->order = (uint8_t)c->order;
-    s->kclass = (uint8_t)c->kmalloc_class;
-    s->nfree = (uint16_t)c->nslots;
-    s->cache = c;
-    /* Only record r was written since the push: */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    zen_slab_fill(&k->slabs[r], c, pfn, head);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    /* The 32-bit link fields only, which no record_kept reads: */
+    k->spare = spare_next;
+    if (head < k->nslabs)
+        k->slabs[head].prev = r;
+    c->head[ZEN_SLAB_EMPTY - 1u] = r;
     /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
 }
 
