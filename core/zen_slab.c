@@ -343,6 +343,23 @@ static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn p
     /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
 }
 
+/* Run c's constructor, if it has one, on every slot of the new slab at
+ * pfn: objects stay constructed from then on. */
+/*@ requires \valid_read(c) && zen_slab_geometry(c);
+    assigns \nothing;
+ */
+static void zen_slab_construct_all(const zen_slab_cache *c, zen_pfn pfn)
+{
+    if (c->ctor == 0)
+        return;
+    zen_paddr base = pfn * ZEN_PAGE_SIZE;
+    /*@ loop invariant 0 <= i <= c->nslots;
+        loop assigns i;
+        loop variant c->nslots - i; */
+    for (uint32_t i = 0; i < c->nslots; i++)
+        zen_slab_construct(c, base + zen_slab_offset(i, c->stride));
+}
+
 /* Make a new empty slab for c: a spare record, a block from the zones owned
  * by the slab layer with the record as tag, every slot constructed. On
  * failure nothing is taken: ZEN_ERR_NOMEM without a spare record, when the
@@ -388,16 +405,12 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
         return st;
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && zen_slab_geometry(c) &&
           zen_slab_cache_kept{Pre, Here}(c); */
+    /* The block is c's from here on and nothing reads its objects until the
+     * record is claimed, so they are constructed first: the geometry is
+     * then read before the claim writes the record. */
+    zen_slab_construct_all(c, pfn);
     zen_slab_claim(k, c, r, pfn);
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
-    if (c->ctor != 0) {
-        zen_paddr base = pfn * ZEN_PAGE_SIZE;
-        /*@ loop invariant 0 <= i <= c->nslots;
-            loop assigns i;
-            loop variant c->nslots - i; */
-        for (uint32_t i = 0; i < c->nslots; i++)
-            zen_slab_construct(c, base + zen_slab_offset(i, c->stride));
-    }
     *out = r;
     return ZEN_OK;
 }
