@@ -30,7 +30,9 @@
  *
  * A constructor, when given, runs on every slot of a slab when the slab is
  * made, so objects are always handed out constructed (Bonwick); a caller
- * returns them in constructed state.
+ * returns them in constructed state. It runs inside the allocation that
+ * makes the slab, before the slab's record is written, so it must not call
+ * into the kmem (the proofs assume it writes nothing the core reads).
  *
  * kmalloc: zen_kmalloc serves sizes up to ZEN_KMALLOC_MAX_SLAB_SIZE (half a
  * page) from a ladder of size-class caches inside the zen_kmem, and larger
