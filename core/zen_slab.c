@@ -8,6 +8,13 @@
  * early), never read or write outside the pool. */
 #include "zen_slab_internal.h"
 
+/* Keeping a record is transitive: stated once so that the provers chain
+ * two steps (the labels name the state between them) without searching. */
+/*@ lemma zen_slab_record_kept_trans{L1, L2, L3}: \forall zen_kmem *k, integer q;
+      zen_slab_record_kept{L1, L2}(k, q) && zen_slab_record_kept{L2, L3}(k, q) ==>
+      zen_slab_record_kept{L1, L3}(k, q);
+ */
+
 /* ---- lists ------------------------------------------------------------------ */
 
 /* Put record r at the head of cache c's list `list`. */
@@ -314,33 +321,58 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
     s->kclass = (uint8_t)c->kmalloc_class;
 }
 
+/* Store v as record r: one record-sized write, in a function of its own so
+ * that the kmem's validity (which reads the zone set and where the records
+ * lie, never what they hold) carries across it with nothing else in view. */
+/*@ requires zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && r < k->nslabs;
+    requires \valid_read(v) && \separated(v, k, k->slabs + (0 .. k->nslabs - 1));
+    assigns k->slabs[r];
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs[r] == \old(*v);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static void zen_slab_store(zen_kmem *k, const zen_slab_cache *c, uint32_t r, const zen_slab *v)
+{
+    (void)c; /* named by the contract only */
+    k->slabs[r] = *v;
+}
+
 /* Make spare record r, the head of the spare list, a slab of c over the
  * block at pfn: every slot free, at the head of c's empty list, counted. */
-/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
-    requires r < k->nslabs;
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && r < k->nslabs;
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
-    ensures k->slabs[r].cache == c && k->slabs[r].pfn == pfn && k->slabs[r].nfree == c->nslots;
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_slab_cache_kept{Pre, Post}(c);
+    ensures k->slabs[r].cache == c;
+    ensures k->slabs[r].pfn == pfn;
+    ensures k->slabs[r].nfree == c->nslots;
     ensures \forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, r, i);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
 static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn pfn)
 {
     uint32_t head = c->head[ZEN_SLAB_EMPTY - 1u];
-    uint32_t spare_next = k->slabs[r].next;
+    zen_slab fresh;
+    zen_slab_fill(&fresh, c, pfn, head);
+    k->spare = k->slabs[r].next;
     k->stats.spare_records--;
     c->stats.slabs++;
     c->stats.empty_slabs++;
-    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
-    zen_slab_fill(&k->slabs[r], c, pfn, head);
-    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
-    /* The 32-bit link fields only, which no record_kept reads: */
-    k->spare = spare_next;
     if (head < k->nslabs)
         k->slabs[head].prev = r;
     c->head[ZEN_SLAB_EMPTY - 1u] = r;
-    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
+Linked: __attribute__((unused));
+    zen_slab_store(k, c, r, &fresh);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
+          zen_slab_record_kept{Linked, Here}(k, q) && zen_slab_record_kept{Pre, Linked}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
 }
 
 /* Run c's constructor, if it has one, on every slot of the new slab at
@@ -360,16 +392,14 @@ static void zen_slab_construct_all(const zen_slab_cache *c, zen_pfn pfn)
         zen_slab_construct(c, base + zen_slab_offset(i, c->stride));
 }
 
-/* Make a new empty slab for c: a spare record, a block from the zones owned
- * by the slab layer with the record as tag, every slot constructed. On
- * failure nothing is taken: ZEN_ERR_NOMEM without a spare record, when the
- * fault injection refuses, or when the zones do. */
+/* Make a new empty slab for c in the first spare record: a block from the
+ * zones owned by the slab layer with the record as tag, every slot
+ * constructed. On failure nothing is taken: ZEN_ERR_NOMEM without a spare
+ * record, when the fault injection refuses, or when the zones do. The
+ * caller reads the record's index from k->spare before the call. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
-    requires \valid(out) && \separated(out, k, c, k->slabs + (0 .. k->nslabs - 1));
-    requires \separated(out, k->zones, k->zones->frames + (0 .. k->zones->nframes - 1),
-                        k->zones->words + (0 .. k->zones->nwords - 1));
-    assigns *out, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+    assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
             k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
             k->zones->words[0 .. k->zones->nwords - 1],
@@ -381,16 +411,16 @@ static void zen_slab_construct_all(const zen_slab_cache *c, zen_pfn pfn)
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures zen_slab_cache_kept{Pre, Post}(c);
-    // A new slab: a record that was spare, now c's, every slot free.
-    ensures \result == ZEN_OK ==> *out < k->nslabs && \let q = *out; \old(k->slabs[q].cache) == \null &&
+    // A new slab: the record that was the first spare, now c's, every slot free.
+    ensures \result == ZEN_OK ==> \let q = \old(k->spare); q < k->nslabs && \old(k->slabs[q].cache) == \null &&
       k->slabs[q].cache == c && k->slabs[q].nfree == c->nslots &&
       (\forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, q, i));
     // Other records keep their slots, cache and block:
-    ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != *out ==>
+    ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != \old(k->spare) ==>
       zen_slab_record_kept{Pre, Post}(k, q);
     ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
-static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags, uint32_t *out)
+static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
 {
     uint32_t r = k->spare;
     if (r >= k->nslabs)
@@ -403,6 +433,7 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     if (st != ZEN_OK)
         return st;
+Got: __attribute__((unused));
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && zen_slab_geometry(c) &&
           zen_slab_cache_kept{Pre, Here}(c); */
     /* The block is c's from here on and nothing reads its objects until the
@@ -410,8 +441,14 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags,
      * then read before the claim writes the record. */
     zen_slab_construct_all(c, pfn);
     zen_slab_claim(k, c, r, pfn);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Got, Here}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Got}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
+          zen_slab_record_kept{Got, Here}(k, q) && zen_slab_record_kept{Pre, Got}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_slab_cache_kept{Got, Here}(c) && zen_slab_cache_kept{Pre, Got}(c) &&
+          zen_slab_cache_kept{Pre, Here}(c); */
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
-    *out = r;
     return ZEN_OK;
 }
 
@@ -703,7 +740,8 @@ zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, ze
     if (r == ZEN_SLAB_NONE)
         r = c->head[ZEN_SLAB_EMPTY - 1u];
     if (r == ZEN_SLAB_NONE) {
-        zen_status st = zen_slab_grow(k, c, zflags, &r);
+        r = k->spare;
+        zen_status st = zen_slab_grow(k, c, zflags);
         if (st != ZEN_OK) {
             if (st == ZEN_ERR_NOMEM)
                 c->stats.oom_count++;
