@@ -339,7 +339,9 @@ static void zen_slab_store(zen_kmem *k, const zen_slab_cache *c, uint32_t r, con
 }
 
 /* Make spare record r, the head of the spare list, a slab of c over the
- * block at pfn: every slot free, at the head of c's empty list, counted. */
+ * block at pfn: every slot free, at the head of c's empty list, counted.
+ * The record is built in a local and written last, whole, by
+ * zen_slab_store, after the counters and links. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c) && r < k->nslabs;
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
@@ -427,10 +429,18 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
         return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
     if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
         return ZEN_ERR_CORRUPT;
-    zen_pfn pfn = 0;
-    zen_status st = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r,
-                                       &pfn);
+    zen_pfn pfn;
+    zen_status st;
+    {
+        /* The block's number lives in a local whose address is taken;
+         * its lifetime ends here, before the claim writes record
+         * pointers, where the kmem's \valid facts still carry cheaply. */
+        zen_pfn block = 0;
+        st = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r, &block);
+        pfn = block;
+    }
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     if (st != ZEN_OK)
         return st;
 Got: __attribute__((unused));
