@@ -190,18 +190,26 @@ typedef struct zen_slab_check_report {
     // apart from the slab layer's own memory: the kmem, its records, and the
     // cache c (the kmem's own classes lie inside *k).
     predicate zen_kmem_zones_apart(zen_kmem *k, zen_slab_cache *c) =
-      \separated(k->zones, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
-      \separated(k->zones->frames + (0 .. k->zones->nframes - 1), k, c, k->slabs + (0 .. k->nslabs - 1)) &&
-      \separated(k->zones->words + (0 .. k->zones->nwords - 1), k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(k->zones, c) &&
+      \separated(k->zones->frames + (0 .. k->zones->nframes - 1), k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->frames + (0 .. k->zones->nframes - 1), c) &&
+      \separated(k->zones->words + (0 .. k->zones->nwords - 1), k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->words + (0 .. k->zones->nwords - 1), c) &&
       \separated(k->zones->zone[0].pages.memory +
                    (0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
-                 k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+                 k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->zone[0].pages.memory +
+                   (0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1), c) &&
       \separated(k->zones->zone[1].pages.memory +
                    (0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
-                 k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+                 k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->zone[1].pages.memory +
+                   (0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1), c) &&
       \separated(k->zones->zone[2].pages.memory +
                    (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
-                 k, c, k->slabs + (0 .. k->nslabs - 1));
+                 k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(k->zones->zone[2].pages.memory +
+                   (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1), c);
 
     // What the zone set's alloc, free and set_owner write.
     predicate zen_zone_writes_apart(zen_zone_set *s, zen_pfn *p) =

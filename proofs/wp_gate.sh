@@ -5,10 +5,16 @@
 # A call to an undeclared function, or to one with neither code nor contract,
 # stops Frama-C (WP would otherwise assume a default contract for it).
 #
-# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] NAME FILE.c [FILE.c ...]
+# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] [--smoke] [--include DIR]
+#                   NAME FILE.c [FILE.c ...]
 #   --fct-timeout  a longer per-goal timeout, in seconds, for the goals of
 #          the named functions (Frama-C's -wp-fct-timeout); every goal must
 #          still be proved
+#   --smoke  add WP's smoke tests: for each function, a try to prove its
+#          preconditions contradictory. A smoke test that succeeds means
+#          every goal of that function holds vacuously, and fails the gate;
+#          one that passes costs the whole per-goal timeout
+#   --include  the include path, instead of the first file's directory
 #   NAME   component name used in the summary line
 #   FILE   C sources; the directory of the first one is added to the include
 #          path. Relative paths are resolved from the current directory.
@@ -27,17 +33,38 @@
 set -u
 
 fct_timeout=""
-if [ "${1:-}" = "--fct-timeout" ]; then
-  if ! printf '%s\n' "${2:-}" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*:[0-9]+(,[A-Za-z_][A-Za-z0-9_]*:[0-9]+)*$'; then
-    echo "wp_gate: --fct-timeout needs FUNCTION:SECONDS[,FUNCTION:SECONDS...]" >&2
-    exit 2
-  fi
-  fct_timeout="$2"
-  shift 2
-fi
+smoke_args=()
+include_dir=""
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --fct-timeout)
+      if ! printf '%s\n' "${2:-}" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*:[0-9]+(,[A-Za-z_][A-Za-z0-9_]*:[0-9]+)*$'; then
+        echo "wp_gate: --fct-timeout needs FUNCTION:SECONDS[,FUNCTION:SECONDS...]" >&2
+        exit 2
+      fi
+      fct_timeout="$2"
+      shift 2
+      ;;
+    --smoke)
+      smoke_args=(-wp-smoke-tests)
+      shift
+      ;;
+    --include)
+      if [ ! -d "${2:-}" ]; then
+        echo "wp_gate: --include needs a directory" >&2
+        exit 2
+      fi
+      include_dir="$(cd "$2" && pwd -P)"
+      shift 2
+      ;;
+    *)
+      break
+      ;;
+  esac
+done
 
 if [ "$#" -lt 2 ]; then
-  echo "usage: $0 [--fct-timeout F:T[,F:T...]] NAME FILE.c [FILE.c ...]" >&2
+  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
   exit 2
 fi
 
@@ -53,7 +80,7 @@ for f in "$@"; do
   fi
   files+=("$(cd "$(dirname "$f")" && pwd -P)/$(basename "$f")")
 done
-incdir="$(dirname "${files[0]}")"
+incdir="${include_dir:-$(dirname "${files[0]}")}"
 
 scratch_root="${TEST_TMPDIR:-${TMPDIR:-/tmp}}"
 work="$(mktemp -d "$scratch_root/wp_gate.XXXXXX")"
@@ -81,7 +108,7 @@ start_ns="$(date +%s%N)"
 (
   cd "$work" &&
   frama-c -wp -wp-rte -wp-prover z3,cvc4 \
-    -wp-timeout "$timeout_s" "${fct_args[@]}" -wp-par "$par" \
+    -wp-timeout "$timeout_s" "${fct_args[@]}" "${smoke_args[@]}" -wp-par "$par" \
     -kernel-warn-key typing:implicit-function-declaration=abort \
     -kernel-warn-key annot:missing-spec=abort \
     "-cpp-extra-args=-I$incdir" "${files[@]}"
@@ -99,6 +126,9 @@ total="$(printf '%s\n' "$summary" | sed -nE 's/.*Proved goals: +([0-9]+) \/ ([0-
 # "[wp] [Failed] Goal typed_..." or "[wp] Goal typed_... : not tried" otherwise.
 unproved="$(grep -E '^\[wp\] (\[[^]]+\] )?Goal ' "$log" | grep -v ' : Valid' |
   sed -E 's/^\[wp\] (\[[^]]+\] )?Goal ([^ ]+).*/\2/')"
+# "[wp] [Failed] Smoke-test typed_..._wp_smoke_...": preconditions found contradictory.
+unproved="$unproved${unproved:+ }$(grep -E '^\[wp\] \[Failed\] Smoke-test ' "$log" |
+  sed -E 's/^\[wp\] \[Failed\] Smoke-test ([^ ]+).*/\1/')"
 
 if [ "$rc" -ne 0 ] || [ -z "$summary" ]; then
   cat "$log" >&2

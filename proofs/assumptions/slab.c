@@ -1,0 +1,38 @@
+/* The slab layer's standing assumptions, each alone in a function of its
+ * own: the proof gate's smoke tests try to prove each contradictory. Were
+ * one contradictory, every goal that assumes it would hold vacuously. */
+#include "zen_slab.h"
+
+/* The kmem itself, as every slab and kmalloc function assumes it. */
+/*@ requires zen_kmem_valid(k);
+    assigns \nothing;
+ */
+void zen_assume_kmem(zen_kmem *k)
+{
+    (void)k;
+}
+
+/* A caller's cache of the kmem, as zen_slab_alloc and zen_slab_free assume
+ * it, with an object pointer apart from both. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c);
+    requires \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns \nothing;
+ */
+void zen_assume_cache(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj)
+{
+    (void)k;
+    (void)c;
+    (void)obj;
+}
+
+/* A kmalloc class, which lies inside the kmem. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, &k->classes[0]) &&
+      zen_kmem_zones_apart(k, &k->classes[0]) && zen_slab_geometry(&k->classes[0]);
+    assigns \nothing;
+ */
+void zen_assume_class(zen_kmem *k)
+{
+    (void)k;
+}
