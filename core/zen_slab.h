@@ -496,12 +496,43 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
  */
 zen_status zen_kfree(zen_kmem *k, zen_paddr obj);
 
+/*@ // The geometry zen_kmem_check accepts for a cache, in the checker's
+    // 32- and 64-bit arithmetic (none of it wraps once the order, slot
+    // count and alignment tests before it hold).
+    predicate zen_slab_check_geometry(zen_slab_cache *c) =
+      c->order <= ZEN_SLAB_MAX_ORDER && 1 <= c->nslots <= ZEN_SLAB_MAX_SLOTS &&
+      c->align != 0 && (c->align & (uint32_t)(c->align - 1)) == 0 &&
+      (uint32_t)(c->stride % c->align) == 0 && c->size <= c->stride &&
+      (uint64_t)(c->nslots * c->stride) <= (uint64_t)(ZEN_PAGE_SIZE << c->order);
+
+    // Cache c passes zen_kmem_check's first tests as a cache of k with
+    // kmalloc_class klass: its kmem, its class and its geometry.
+    predicate zen_slab_check_header(zen_kmem *k, zen_slab_cache *c, integer klass) =
+      c->kmem == k && c->kmalloc_class == klass && zen_slab_check_geometry(c);
+
+    // The caches zen_kmem_check walks: the kmalloc classes, then the
+    // caller's caches, as many as ZEN_KMALLOC_CLASSES + ncaches in 32-bit
+    // arithmetic (a count that wraps walks fewer).
+    logic integer zen_kmem_check_count(integer ncaches) = (uint32_t)(ZEN_KMALLOC_CLASSES + ncaches);
+    logic zen_slab_cache *zen_kmem_check_cache(zen_kmem *k, zen_slab_cache **caches, integer i) =
+      i < ZEN_KMALLOC_CLASSES ? &k->classes[i] : caches[i - ZEN_KMALLOC_CLASSES];
+    logic integer zen_kmem_check_class(integer i) = i < ZEN_KMALLOC_CLASSES ? i + 1 : 0;
+ */
+
 /* Walk the kmalloc classes and the caches caches[0 .. ncaches - 1] (every
  * live cache of k must be named, or its records count as lost), every
  * record and the frames of every slab and large block: list links and
  * placement, bitmaps against free counts, each slab's frames one block owned
- * by it, statistics. Reads only. Returns ZEN_OK, or ZEN_ERR_CORRUPT with the
- * first broken invariant in *report.
+ * by it, statistics. Reads only. Returns ZEN_OK with ZEN_SINV_NONE,
+ * ZEN_SLAB_NONE and no cache in *report, or ZEN_ERR_CORRUPT with the first
+ * broken invariant, the record where it was found and the cache it belongs
+ * to (none for the spare records, the zone frames and the kmem's own
+ * statistics). The record is ZEN_SLAB_NONE for a cache's geometry and for
+ * statistics, and a record of the pool for a record's fields, bitmap or
+ * list; for broken links and frames it is the number that was found, which
+ * may lie outside the pool. A cache of another kmem, with the wrong
+ * kmalloc_class for its place or with a bad geometry is always found:
+ * ZEN_ERR_CORRUPT, and ZEN_SINV_CACHE is reported only for such a cache.
  * O(records * ZEN_SLAB_MAP_WORDS + zone frames). */
 /*@ requires zen_kmem_valid(k) && \valid(report) && \separated(report, k);
     requires \valid_read(caches + (0 .. ncaches - 1));
@@ -509,6 +540,23 @@ zen_status zen_kfree(zen_kmem *k, zen_paddr obj);
     assigns *report;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK <==> report->invariant == ZEN_SINV_NONE;
+    ensures \result == ZEN_OK ==> report->record == ZEN_SLAB_NONE && report->cache == \null;
+    ensures \result == ZEN_ERR_CORRUPT ==> ZEN_SINV_RECORD <= report->invariant <= ZEN_SINV_CACHE;
+    ensures \result == ZEN_ERR_CORRUPT ==>
+      (report->invariant == ZEN_SINV_CACHE || report->invariant == ZEN_SINV_COUNTS ==>
+        report->record == ZEN_SLAB_NONE) &&
+      (report->invariant == ZEN_SINV_RECORD || report->invariant == ZEN_SINV_BITMAP ||
+       report->invariant == ZEN_SINV_PLACE ==> report->record < k->nslabs);
+    behavior bad_cache:
+      assumes \exists integer i; 0 <= i < zen_kmem_check_count(ncaches) &&
+        !zen_slab_check_header(k, zen_kmem_check_cache(k, caches, i), zen_kmem_check_class(i));
+      ensures \result == ZEN_ERR_CORRUPT;
+    behavior caches_ok:
+      assumes \forall integer i; 0 <= i < zen_kmem_check_count(ncaches) ==>
+        zen_slab_check_header(k, zen_kmem_check_cache(k, caches, i), zen_kmem_check_class(i));
+      ensures report->invariant != ZEN_SINV_CACHE;
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_kmem_check(const zen_kmem *k, const zen_slab_cache *const *caches, uint32_t ncaches,
                           zen_slab_check_report *report);
