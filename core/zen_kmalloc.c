@@ -29,11 +29,61 @@ unsigned zen_kmalloc_class(uint64_t size)
     return size <= 1024u ? 9u : 10u;
 }
 
-zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
-                         const zen_hooks *hooks)
+/* Every record spare, chained in index order. */
+/*@ requires 0 < nslabs && \valid(slabs + (0 .. nslabs - 1));
+    assigns slabs[0 .. nslabs - 1];
+    ensures \forall integer j; 0 <= j < nslabs ==>
+      slabs[j].cache == \null && slabs[j].list == ZEN_SLAB_SPARE;
+ */
+static void zen_kmem_spare_all(zen_slab *slabs, uint32_t nslabs)
 {
-    if (zones == 0 || slabs == 0 || nslabs == 0u || nslabs == ZEN_SLAB_NONE)
-        return ZEN_ERR_INVAL;
+    /*@ loop invariant 0 <= r <= nslabs;
+        loop invariant \forall integer j; 0 <= j < r ==>
+          slabs[j].cache == \null && slabs[j].list == ZEN_SLAB_SPARE;
+        loop assigns r, slabs[0 .. nslabs - 1];
+        loop variant nslabs - r; */
+    for (uint32_t r = 0; r < nslabs; r++) {
+        zen_slab spare = {0};
+        spare.list = ZEN_SLAB_SPARE;
+        spare.prev = ZEN_SLAB_NONE;
+        spare.next = r + 1u < nslabs ? r + 1u : ZEN_SLAB_NONE;
+        slabs[r] = spare;
+    }
+}
+
+/* The classes, added largest first so the cache list starts at 8 bytes. */
+/*@ requires \valid(k);
+    assigns k->classes[0 .. ZEN_KMALLOC_CLASSES - 1];
+    ensures zen_kmem_classes_ok(k);
+ */
+static void zen_kmem_make_classes(zen_kmem *k)
+{
+    /*@ loop invariant 0 <= i <= ZEN_KMALLOC_CLASSES;
+        loop invariant \forall integer j; i <= j < ZEN_KMALLOC_CLASSES ==>
+          k->classes[j].kmem == k && zen_slab_geometry(&k->classes[j]) && k->classes[j].kmalloc_class == j + 1;
+        loop assigns i, k->classes[0 .. ZEN_KMALLOC_CLASSES - 1];
+        loop variant i; */
+    for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;) {
+        /*@ assert 8 <= zen_kmalloc_sizes[i] <= 2048 && zen_kmalloc_sizes[i] % 8 == 0; */
+        (void)zen_slab_cache_setup(k, &k->classes[i], zen_kmalloc_sizes[i], 0, 0, 0, 0);
+        k->classes[i].kmalloc_class = i + 1u;
+    }
+}
+
+/* Everything of k: the zone set, the record pool with every record spare,
+ * counters, hooks, no fault injection, and the kmalloc classes. */
+/*@ requires \valid(k) && 0 < nslabs < ZEN_SLAB_NONE && \valid(slabs + (0 .. nslabs - 1));
+    requires \separated(k, slabs + (0 .. nslabs - 1));
+    requires hooks == \null || \valid_read(hooks);
+    assigns *k, slabs[0 .. nslabs - 1];
+    ensures k->zones == zones && k->slabs == slabs && k->nslabs == nslabs;
+    ensures zen_kmem_classes_ok(k);
+    ensures \forall integer r; 0 <= r < nslabs ==> slabs[r].cache == \null && slabs[r].list == ZEN_SLAB_SPARE;
+    ensures k->spare == 0 && k->stats.spare_records == nslabs;
+ */
+static void zen_kmem_fill(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
+                          const zen_hooks *hooks)
+{
     k->zones = zones;
     k->slabs = slabs;
     k->nslabs = nslabs;
@@ -41,20 +91,18 @@ zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint
     k->hooks = hooks != 0 ? *hooks : (zen_hooks){0, 0, 0};
     k->fail = 0;
     k->fail_ctx = 0;
-    /* Every record spare, chained in index order. */
-    for (uint32_t r = 0; r < nslabs; r++) {
-        slabs[r] = (zen_slab){0};
-        slabs[r].list = ZEN_SLAB_SPARE;
-        slabs[r].prev = ZEN_SLAB_NONE;
-        slabs[r].next = r + 1u < nslabs ? r + 1u : ZEN_SLAB_NONE;
-    }
+    zen_kmem_spare_all(slabs, nslabs);
     k->spare = 0;
     k->stats.spare_records = nslabs;
-    /* The classes, added largest first so the cache list starts at 8 bytes. */
-    for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;) {
-        (void)zen_slab_cache_setup(k, &k->classes[i], zen_kmalloc_sizes[i], 0, 0, 0, 0);
-        k->classes[i].kmalloc_class = i + 1u;
-    }
+    zen_kmem_make_classes(k);
+}
+
+zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
+                         const zen_hooks *hooks)
+{
+    if (zones == 0 || slabs == 0 || nslabs == 0u || nslabs == ZEN_SLAB_NONE)
+        return ZEN_ERR_INVAL;
+    zen_kmem_fill(k, zones, slabs, nslabs, hooks);
     return ZEN_OK;
 }
 
@@ -64,17 +112,63 @@ void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx)
     k->fail_ctx = ctx;
 }
 
+/* One more kmalloc answer ZEN_ERR_NOMEM; the kmem stays valid. */
+/*@ requires zen_kmem_valid(k);
+    assigns k->stats.oom_count;
+    ensures zen_kmem_valid(k);
+    ensures k->stats.oom_count == (uint64_t)(\old(k->stats.oom_count) + 1);
+ */
+static void zen_kmem_count_oom(zen_kmem *k)
+{
+    k->stats.oom_count++;
+}
+
+/* One more bad kmalloc size or kfree address; the kmem stays valid. */
+/*@ requires zen_kmem_valid(k);
+    assigns k->stats.rejected;
+    ensures zen_kmem_valid(k);
+    ensures k->stats.rejected == (uint64_t)(\old(k->stats.rejected) + 1);
+ */
+static void zen_kmem_count_rejected(zen_kmem *k)
+{
+    k->stats.rejected++;
+}
+
 /* Smallest order whose block holds size bytes (size <= ZEN_KMALLOC_MAX_SIZE). */
+/*@ requires 0 < size <= ZEN_KMALLOC_MAX_SIZE;
+    assigns \nothing;
+    ensures \result <= ZEN_PAGE_MAX_ORDER;
+    ensures size <= ZEN_PAGE_SIZE * zen_block_size(\result);
+    ensures \result == 0 || ZEN_PAGE_SIZE * zen_block_size(\result - 1) < size;
+ */
 static unsigned zen_kmalloc_order(uint64_t size)
 {
     uint64_t pages = (size + ZEN_PAGE_SIZE - 1u) >> ZEN_PAGE_SHIFT;
     unsigned order = 0;
+    /*@ loop invariant 0 <= order <= ZEN_PAGE_MAX_ORDER;
+        loop invariant order == 0 || zen_block_size(order - 1) < pages;
+        loop assigns order;
+        loop variant ZEN_PAGE_MAX_ORDER - order; */
     while (((uint64_t)1 << order) < pages)
         order++;
     return order;
 }
 
 /* A whole block for a large request, owned as a kmalloc block. */
+/*@ requires zen_kmem_valid(k) && 0 < size <= ZEN_KMALLOC_MAX_SIZE && zflags <= ZEN_ZONE_ATOMIC;
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns *obj, k->stats.oom_count, k->stats.large_blocks, k->stats.large_frames,
+            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
+    ensures \result == ZEN_OK ==> *obj % ZEN_PAGE_SIZE == 0;
+ */
 static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags, zen_paddr *obj)
 {
     unsigned order = zen_kmalloc_order(size);
@@ -82,7 +176,7 @@ static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags,
     zen_status st = zen_kmem_get_block(k, ZEN_ZONE_NORMAL, order, zflags, ZEN_OWNER_KMALLOC, 0, &pfn);
     if (st != ZEN_OK) {
         if (st == ZEN_ERR_NOMEM)
-            k->stats.oom_count++;
+            zen_kmem_count_oom(k);
         return st;
     }
     k->stats.large_blocks++;
@@ -106,9 +200,9 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
         st = zen_kmalloc_large(k, size, zflags, obj);
     else if ((st = zen_slab_alloc_in(k, &k->classes[zen_kmalloc_class(size)], zflags, obj)) ==
              ZEN_ERR_NOMEM)
-        k->stats.oom_count++;
+        zen_kmem_count_oom(k);
     if (st == ZEN_ERR_INVAL || st == ZEN_ERR_OVERFLOW)
-        k->stats.rejected++;
+        zen_kmem_count_rejected(k);
     zen_hooks_leave(&k->hooks);
     return st;
 }

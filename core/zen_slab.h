@@ -291,15 +291,54 @@ typedef struct zen_slab_check_report {
       (\forall integer p; 0 <= p < \at(k->nslabs, L2) && p != q ==> zen_slab_record_kept{L1, L2}(k, p));
  */
 
+/*@ // What zen_kmem_init needs of its caller: the records lie apart from the
+    // kmem, and what the zone set s writes (its struct, arrays and direct
+    // maps) lies apart from both; zen_kmem_zones_apart once k is set up.
+    predicate zen_kmem_init_apart(zen_kmem *k, zen_zone_set *s, zen_slab *slabs, integer n) =
+      \separated(k, slabs + (0 .. n - 1)) &&
+      \separated(s, k, slabs + (0 .. n - 1)) &&
+      \separated(s->frames + (0 .. s->nframes - 1), k, slabs + (0 .. n - 1)) &&
+      \separated(s->words + (0 .. s->nwords - 1), k, slabs + (0 .. n - 1)) &&
+      \separated(s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 k, slabs + (0 .. n - 1)) &&
+      \separated(s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 k, slabs + (0 .. n - 1)) &&
+      \separated(s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
+                 k, slabs + (0 .. n - 1));
+
+    // The kmalloc classes of k: class i is a live cache of k with the
+    // geometry zen_slab_cache_create gives, numbered i + 1.
+    predicate zen_kmem_classes_ok(zen_kmem *k) =
+      \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+        k->classes[i].kmem == k && zen_slab_geometry(&k->classes[i]) && k->classes[i].kmalloc_class == i + 1;
+ */
+
 /* Set up k over the zone set `zones` (already built by zen_zone_init) with
  * the record pool slabs[0 .. nslabs - 1], and make the kmalloc classes.
  * hooks, when not NULL, is copied. No frame is taken yet.
  * Returns ZEN_OK, or ZEN_ERR_INVAL for NULL arrays or nslabs 0 or equal to
- * ZEN_SLAB_NONE (nothing is written then). O(nslabs). */
-/*@ requires \valid(k) && \valid(slabs + (0 .. nslabs - 1));
-    requires zen_zone_set_valid(zones);
+ * ZEN_SLAB_NONE (nothing is written then). The caller keeps the records and
+ * the zone set's memory apart from k and from each other
+ * (zen_kmem_init_apart). On ZEN_OK every record is spare and each kmalloc
+ * class i is a cache of k numbered i + 1. O(nslabs). */
+/*@ requires \valid(k);
     requires hooks == \null || \valid_read(hooks);
     assigns *k, slabs[0 .. nslabs - 1];
+    behavior bad_args:
+      assumes zones == \null || slabs == \null || nslabs == 0 || nslabs == ZEN_SLAB_NONE;
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior made:
+      assumes zones != \null && slabs != \null && nslabs != 0 && nslabs != ZEN_SLAB_NONE;
+      requires \valid(slabs + (0 .. nslabs - 1));
+      requires zen_zone_set_valid(zones) && zen_kmem_init_apart(k, zones, slabs, nslabs);
+      ensures \result == ZEN_OK;
+      ensures k->zones == zones && k->slabs == slabs && k->nslabs == nslabs;
+      ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+      ensures \forall integer r; 0 <= r < nslabs ==> slabs[r].cache == \null && slabs[r].list == ZEN_SLAB_SPARE;
+      ensures k->spare == 0 && k->stats.spare_records == nslabs;
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs,
                          const zen_hooks *hooks);
@@ -452,6 +491,10 @@ zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c);
     logic integer zen_kmalloc_class_bytes(integer i) =
       i == 0 ? 8 : i == 1 ? 16 : i == 2 ? 32 : i == 3 ? 64 : i == 4 ? 96 : i == 5 ? 128 :
       i == 6 ? 192 : i == 7 ? 256 : i == 8 ? 512 : i == 9 ? 1024 : 2048;
+    // The class that serves a kmalloc of size bytes (0 < size <= ZEN_KMALLOC_MAX_SLAB_SIZE).
+    logic integer zen_kmalloc_class_of(integer size) =
+      size <= 8 ? 0 : size <= 16 ? 1 : size <= 32 ? 2 : size <= 64 ? 3 : size <= 96 ? 4 :
+      size <= 128 ? 5 : size <= 192 ? 6 : size <= 256 ? 7 : size <= 512 ? 8 : size <= 1024 ? 9 : 10;
  */
 
 /* The kmalloc class index for size (0 < size <= ZEN_KMALLOC_MAX_SLAB_SIZE),
@@ -463,6 +506,7 @@ zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c);
     // The smallest class that holds size:
     ensures \result < ZEN_KMALLOC_CLASSES ==> size <= zen_kmalloc_class_bytes(\result) &&
       (\result == 0 || zen_kmalloc_class_bytes(\result - 1) < size);
+    ensures \result < ZEN_KMALLOC_CLASSES ==> \result == zen_kmalloc_class_of(size);
  */
 unsigned zen_kmalloc_class(uint64_t size);
 
@@ -479,9 +523,54 @@ uint32_t zen_kmalloc_class_size(unsigned i);
  * size above ZEN_KMALLOC_MAX_SIZE or unknown flags; ZEN_ERR_OVERFLOW when
  * rounding size up to whole pages overflows; ZEN_ERR_NOMEM when the memory
  * or the record pool runs out (nothing is taken then). */
-/*@ requires zen_kmem_valid(k) && \valid(obj) && \separated(obj, k);
-    assigns *obj, *k, k->slabs[0 .. k->nslabs - 1], *k->zones,
-            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns *obj, k->stats, k->spare, k->slabs[0 .. k->nslabs - 1],
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats,
+            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures zen_kmem_classes_ok(k);
+    behavior bad_size:
+      assumes size == 0 || flags > ZEN_KMALLOC_FLAGS_ALL ||
+              (ZEN_KMALLOC_MAX_SIZE < size <= 0xFFFFFFFFFFFFFFFF - (ZEN_PAGE_SIZE - 1));
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL && zen_kmem_valid(k);
+    behavior overflow:
+      assumes size != 0 && flags <= ZEN_KMALLOC_FLAGS_ALL && size > 0xFFFFFFFFFFFFFFFF - (ZEN_PAGE_SIZE - 1);
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_OVERFLOW && zen_kmem_valid(k);
+    behavior slab_object:
+      assumes flags <= ZEN_KMALLOC_FLAGS_ALL && 0 < size <= ZEN_KMALLOC_MAX_SLAB_SIZE;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+      ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
+      // Success: a slot of class zen_kmalloc_class_of(size), free before (or
+      // in a new slab), in use now; no other slot changed.
+      ensures \result == ZEN_OK ==>
+        \exists integer q, i; zen_slab_taken{Pre, Post}(k, &k->classes[zen_kmalloc_class_of(size)], q, i, *obj);
+      // Out of memory takes nothing: every record reads as before.
+      ensures \result == ZEN_ERR_NOMEM ==>
+        \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    behavior large:
+      assumes flags <= ZEN_KMALLOC_FLAGS_ALL && ZEN_KMALLOC_MAX_SLAB_SIZE < size <= ZEN_KMALLOC_MAX_SIZE;
+      assigns *obj, k->stats.oom_count, k->stats.large_blocks, k->stats.large_frames,
+            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
+            k->zones->words[0 .. k->zones->nwords - 1],
+            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
+            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
+            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+      ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+      ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
+      // Success: *obj is the first byte of a whole block, page-aligned.
+      ensures \result == ZEN_OK ==> *obj % ZEN_PAGE_SIZE == 0;
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *obj);
 
