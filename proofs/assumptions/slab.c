@@ -36,3 +36,28 @@ void zen_assume_class(zen_kmem *k)
 {
     (void)k;
 }
+
+/* The kmem with its kmalloc classes, as zen_kmalloc assumes it. */
+/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns \nothing;
+ */
+void zen_assume_kmalloc(zen_kmem *k, zen_paddr *obj)
+{
+    (void)k;
+    (void)obj;
+}
+
+/* What zen_kmem_init assumes of a kmem to be made. */
+/*@ requires \valid(k) && 0 < nslabs < ZEN_SLAB_NONE && \valid(slabs + (0 .. nslabs - 1));
+    requires zen_zone_set_valid(zones) && zen_kmem_init_apart(k, zones, slabs, nslabs);
+    assigns \nothing;
+ */
+void zen_assume_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint32_t nslabs)
+{
+    (void)k;
+    (void)zones;
+    (void)slabs;
+    (void)nslabs;
+}
