@@ -3,7 +3,9 @@
 # provable), fail on selftest/bad.c (a false postcondition) and write the
 # per-function record when ZEN_PROOF_RECORD is set, and fail on
 # selftest/unspecified.c (a call to a function with no code and no contract);
-# --fct-timeout changes the time allowed, never the verdict.
+# --fct-timeout changes the time allowed, never the verdict; --smoke fails on
+# selftest/contradictory.c (contradictory preconditions) and still passes on
+# good.c.
 set -u
 
 gate="proofs/wp_gate.sh"
@@ -57,6 +59,26 @@ if [ "$?" -eq 2 ]; then
   echo "ok: gate rejects a malformed --fct-timeout"
 else
   echo "FAIL: gate accepted a malformed --fct-timeout"; cat "$tmp/fct_usage.out"; failures=$((failures + 1))
+fi
+
+# Contradictory preconditions prove every goal; the smoke tests refute them.
+if bash "$gate" contradictory "$dir/contradictory.c" >"$tmp/contra.out" 2>&1; then
+  echo "ok: gate without --smoke passes on contradictory.c (vacuously)"
+else
+  echo "FAIL: gate without --smoke on contradictory.c"; cat "$tmp/contra.out"; failures=$((failures + 1))
+fi
+if bash "$gate" --smoke contradictory "$dir/contradictory.c" >"$tmp/contra_smoke.out" 2>&1; then
+  echo "FAIL: gate with --smoke passed on contradictory.c"; cat "$tmp/contra_smoke.out"; failures=$((failures + 1))
+elif grep -q 'typed_contradictory_inc_wp_smoke_default_requires' "$tmp/contra_smoke.out"; then
+  echo "ok: gate with --smoke fails on contradictory.c"
+else
+  echo "FAIL: unexpected report for contradictory.c with --smoke"; cat "$tmp/contra_smoke.out"
+  failures=$((failures + 1))
+fi
+if bash "$gate" --smoke good "$dir/good.c" >"$tmp/good_smoke.out" 2>&1; then
+  echo "ok: gate with --smoke passes on good.c"
+else
+  echo "FAIL: gate with --smoke failed on good.c"; cat "$tmp/good_smoke.out"; failures=$((failures + 1))
 fi
 
 cat "$tmp/good.out" "$tmp/bad.out" "$tmp/unspecified.out"
