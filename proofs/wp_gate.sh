@@ -11,9 +11,11 @@
 #          the named functions (Frama-C's -wp-fct-timeout); every goal must
 #          still be proved
 #   --smoke  add WP's smoke tests: for each function, a try to prove its
-#          preconditions contradictory. A smoke test that succeeds means
-#          every goal of that function holds vacuously, and fails the gate;
-#          one that passes costs the whole per-goal timeout
+#          preconditions, each behavior's assumptions and each loop's
+#          invariants contradictory (2 s each). One that succeeds means goals
+#          hold vacuously, and fails the gate. Unreachable code and calls are
+#          not smoke-tested: the core's defensive checks are unreachable
+#          under their contracts by design
 #   --include  the include path, instead of the first file's directory
 #   NAME   component name used in the summary line
 #   FILE   C sources; the directory of the first one is added to the include
@@ -46,7 +48,7 @@ while [ "$#" -gt 0 ]; do
       shift 2
       ;;
     --smoke)
-      smoke_args=(-wp-smoke-tests)
+      smoke_args=(-wp-smoke-tests -wp-no-smoke-dead-code -wp-no-smoke-dead-call)
       shift
       ;;
     --include)
