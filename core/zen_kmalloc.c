@@ -159,12 +159,7 @@ static unsigned zen_kmalloc_order(uint64_t size)
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->stats.oom_count, k->stats.large_blocks, k->stats.large_frames,
-            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
     ensures \result == ZEN_OK ==> *obj % ZEN_PAGE_SIZE == 0;

@@ -403,12 +403,7 @@ static void zen_slab_construct_all(const zen_slab_cache *c, zen_pfn pfn)
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
-            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);

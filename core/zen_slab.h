@@ -173,6 +173,17 @@ typedef struct zen_slab_check_report {
     const zen_slab_cache *cache;
 } zen_slab_check_report;
 
+/* For assigns clauses: what taking or returning a block of k's zones may
+ * write (the zone set's statistics, frame descriptors and bitmap words, and
+ * each zone's page statistics and direct map). */
+#define ZEN_KMEM_ZONE_WRITES(k)                                                                         \
+    (k)->zones->stats, (k)->zones->frames[0 .. (k)->zones->nframes - 1],                                \
+    (k)->zones->words[0 .. (k)->zones->nwords - 1],                                                     \
+    (k)->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,                                              \
+    (k)->zones->zone[0].pages.memory[0 .. (k)->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1], \
+    (k)->zones->zone[1].pages.memory[0 .. (k)->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1], \
+    (k)->zones->zone[2].pages.memory[0 .. (k)->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1]
+
 /*@ // The record pool: valid, apart from the kmem.
     predicate zen_slab_records_ok(zen_kmem *k) =
       \valid(k) && 0 < k->nslabs < ZEN_SLAB_NONE &&
@@ -379,12 +390,7 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->stats.rejected, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
-            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            ZEN_KMEM_ZONE_WRITES(k);
     ensures c->kmem == \old(c->kmem);
     behavior not_a_cache:
       assumes c->kmem != k;
@@ -529,12 +535,7 @@ uint32_t zen_kmalloc_class_size(unsigned i);
     assigns *obj, k->stats, k->spare, k->slabs[0 .. k->nslabs - 1],
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats,
-            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            ZEN_KMEM_ZONE_WRITES(k);
     ensures zen_kmem_classes_ok(k);
     behavior bad_size:
       assumes size == 0 || flags > ZEN_KMALLOC_FLAGS_ALL ||
@@ -559,12 +560,7 @@ uint32_t zen_kmalloc_class_size(unsigned i);
     behavior large:
       assumes flags <= ZEN_KMALLOC_FLAGS_ALL && ZEN_KMALLOC_MAX_SLAB_SIZE < size <= ZEN_KMALLOC_MAX_SIZE;
       assigns *obj, k->stats.oom_count, k->stats.large_blocks, k->stats.large_frames,
-            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            ZEN_KMEM_ZONE_WRITES(k);
       ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
       ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
       // Success: *obj is the first byte of a whole block, page-aligned.

@@ -81,12 +81,7 @@ static inline unsigned zen_popcount64(uint64_t x)
     requires zen_zone_writes_apart(k->zones, pfn) && \separated(k, k->zones) && \separated(pfn, k);
     requires max_zone <= ZEN_ZONE_NORMAL && order <= ZEN_PAGE_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
     requires owner <= ZEN_OWNER_LAST;
-    assigns *pfn, k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+    assigns *pfn, ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(k->zones);
     ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Pre, Post}(k->zones);
@@ -202,12 +197,7 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
-            k->zones->stats, k->zones->frames[0 .. k->zones->nframes - 1],
-            k->zones->words[0 .. k->zones->nwords - 1],
-            k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            k->zones->zone[0].pages.memory[0 .. k->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[1].pages.memory[0 .. k->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            k->zones->zone[2].pages.memory[0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
