@@ -121,6 +121,8 @@ void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx)
 static void zen_kmem_count_oom(zen_kmem *k)
 {
     k->stats.oom_count++;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
 /* One more bad kmalloc size or kfree address; the kmem stays valid. */
@@ -132,6 +134,8 @@ static void zen_kmem_count_oom(zen_kmem *k)
 static void zen_kmem_count_rejected(zen_kmem *k)
 {
     k->stats.rejected++;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
 /* Smallest order whose block holds size bytes (size <= ZEN_KMALLOC_MAX_SIZE). */

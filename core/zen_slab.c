@@ -210,7 +210,8 @@ static inline uint64_t zen_slab_offset(uint32_t slot, uint32_t stride)
  * address. ZEN_ERR_CORRUPT, changing nothing, when the record has no free
  * slot below nslots, no free count, or a block past ZEN_PFN_LIMIT. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
-    requires r < k->nslabs && \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1));
+    requires r < k->nslabs && \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(obj, c);
     assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree, *obj;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK ==> \exists integer i; 0 <= i < c->nslots &&

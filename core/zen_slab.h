@@ -222,15 +222,17 @@ typedef struct zen_slab_check_report {
       \separated(k->zones->zone[2].pages.memory +
                    (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1), c);
 
-    // What the zone set's alloc, free and set_owner write.
+    // What the zone set's alloc, free and set_owner write lies apart from p,
+    // and the direct maps from the set's struct (a zone may have none: a
+    // NULL map is apart from every valid place).
     predicate zen_zone_writes_apart(zen_zone_set *s, zen_pfn *p) =
       \separated(p, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1)) &&
       \separated(p, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
       \separated(p, s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
       \separated(p, s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
-      \separated(s, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
-                 s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
-                 s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+      \separated(s, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(s, s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(s, s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
 
     predicate zen_kmem_valid(zen_kmem *k) =
       zen_slab_records_ok(k) && zen_zone_set_valid(k->zones) &&
@@ -386,7 +388,7 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
  * slab, the zone allocation and nslots constructor calls. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires c->kmem == k ==> zen_slab_geometry(c);
-    requires \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->stats.rejected, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,

@@ -6,6 +6,78 @@
 
 #include "zen_slab.h"
 
+/*@ // The zone set reads the same at L1 and L2 for its validity: its shape
+    // and the frame descriptors of its present zones. The slab layer's own
+    // writes (records, caches, counters) lie apart from the zone set and
+    // keep it; the lemmas below carry the set's validity across them. Their
+    // hypotheses spell out the memory they need valid at L2: the provers get
+    // the integer ranges of the fields a lemma reads itself, not of those
+    // read inside a predicate, and the steps need them.
+    predicate zen_zone_set_kept{L1, L2}(zen_zone_set *s) =
+      zen_zone_set_same_shape{L1, L2}(s) &&
+      \forall integer y; 0 <= y < ZEN_ZONE_COUNT && \at(s->zone[y].present, L1) != 0 ==>
+        zen_frames_same{L1, L2}(\at(s->zone[y].pages.frames, L1), \at(s->zone[y].pages.nframes, L1));
+
+    lemma zen_zones_apart_in_set_kept{L1, L2}: \forall zen_zone_set *s, integer y, z;
+      0 <= y < ZEN_ZONE_COUNT && 0 <= z < ZEN_ZONE_COUNT &&
+      zen_zones_apart{L1}(s, y, z) && zen_zone_set_same_shape{L1, L2}(s) ==>
+      zen_zones_apart{L2}(s, y, z);
+
+    lemma zen_zone_same_in_set{L1, L2}: \forall zen_zone_set *s, integer z;
+      0 <= z < ZEN_ZONE_COUNT && \at(s->zone[z].present, L1) != 0 && zen_zone_set_kept{L1, L2}(s) ==>
+      zen_zone_same{L1, L2}(s, z);
+
+    lemma zen_zone_ok_in_set_kept{L1, L2}: \forall zen_zone_set *s, integer z;
+      0 <= z < ZEN_ZONE_COUNT && zen_zone_ok{L1}(s, z) && zen_zone_set_kept{L1, L2}(s) &&
+      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
+      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) &&
+      (\at(s->zone[z].present, L1) != 0 && \at(s->zone[z].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[z].pages.memory, L1) +
+                   (0 .. \at(s->zone[z].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_zone_ok{L2}(s, z);
+
+    lemma zen_zone_set_valid_kept{L1, L2}: \forall zen_zone_set *s;
+      zen_zone_set_valid{L1}(s) && zen_zone_set_kept{L1, L2}(s) &&
+      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
+      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) &&
+      (\at(s->zone[0].present, L1) != 0 && \at(s->zone[0].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[0].pages.memory, L1) +
+                   (0 .. \at(s->zone[0].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) &&
+      (\at(s->zone[1].present, L1) != 0 && \at(s->zone[1].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[1].pages.memory, L1) +
+                   (0 .. \at(s->zone[1].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) &&
+      (\at(s->zone[2].present, L1) != 0 && \at(s->zone[2].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(s->zone[2].pages.memory, L1) +
+                   (0 .. \at(s->zone[2].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_zone_set_valid{L2}(s);
+
+    // The kmem's own view of its records and zone set reads the same at L1
+    // and L2.
+    predicate zen_kmem_kept{L1, L2}(zen_kmem *k) =
+      \at(k->zones, L1) == \at(k->zones, L2) && \at(k->slabs, L1) == \at(k->slabs, L2) &&
+      \at(k->nslabs, L1) == \at(k->nslabs, L2) && zen_zone_set_kept{L1, L2}(\at(k->zones, L1));
+
+    lemma zen_kmem_zones_apart_kept{L1, L2}: \forall zen_kmem *k, zen_slab_cache *c;
+      zen_kmem_zones_apart{L1}(k, c) && zen_kmem_kept{L1, L2}(k) ==> zen_kmem_zones_apart{L2}(k, c);
+
+    lemma zen_kmem_valid_kept{L1, L2}: \forall zen_kmem *k;
+      zen_kmem_valid{L1}(k) && zen_kmem_kept{L1, L2}(k) &&
+      \valid{L2}(k) && \valid{L2}(\at(k->slabs, L1) + (0 .. \at(k->nslabs, L1) - 1)) &&
+      \valid{L2}(\at(k->zones, L1)) &&
+      \valid{L2}(\at(k->zones->frames, L1) + (0 .. \at(k->zones->nframes, L1) - 1)) &&
+      \valid{L2}(\at(k->zones->words, L1) + (0 .. \at(k->zones->nwords, L1) - 1)) &&
+      (\at(k->zones->zone[0].present, L1) != 0 && \at(k->zones->zone[0].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(k->zones->zone[0].pages.memory, L1) +
+                   (0 .. \at(k->zones->zone[0].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) &&
+      (\at(k->zones->zone[1].present, L1) != 0 && \at(k->zones->zone[1].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(k->zones->zone[1].pages.memory, L1) +
+                   (0 .. \at(k->zones->zone[1].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) &&
+      (\at(k->zones->zone[2].present, L1) != 0 && \at(k->zones->zone[2].pages.memory, L1) != \null ==>
+        \valid{L2}(\at(k->zones->zone[2].pages.memory, L1) +
+                   (0 .. \at(k->zones->zone[2].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
+      zen_kmem_valid{L2}(k);
+ */
+
 /* Where a slab with nfree free slots of nslots belongs. */
 /*@ assigns \nothing;
     ensures ZEN_SLAB_EMPTY <= \result <= ZEN_SLAB_FULL;
@@ -193,7 +265,7 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
  * record or the zone metadata was found broken. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
-    requires \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,

@@ -16,7 +16,7 @@ void zen_assume_kmem(zen_kmem *k)
  * it, with an object pointer apart from both. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c);
-    requires \valid(obj) && \separated(obj, k, c, k->slabs + (0 .. k->nslabs - 1)) &&
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
     assigns \nothing;
  */
@@ -27,14 +27,31 @@ void zen_assume_cache(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj)
     (void)obj;
 }
 
-/* A kmalloc class, which lies inside the kmem. */
+/* A kmalloc class, which lies inside the kmem, as zen_kmalloc hands it to
+ * zen_slab_alloc_in, with an object pointer apart from the kmem. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, &k->classes[0]) &&
       zen_kmem_zones_apart(k, &k->classes[0]) && zen_slab_geometry(&k->classes[0]);
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      \separated(obj, &k->classes[0]) && zen_zone_writes_apart(k->zones, obj);
     assigns \nothing;
  */
-void zen_assume_class(zen_kmem *k)
+void zen_assume_class(zen_kmem *k, zen_paddr *obj)
 {
     (void)k;
+    (void)obj;
+}
+
+/* A kmem over a zone set whose two lower zones are present without a
+ * direct map (the zone layer allows it; ZEN_ZONE_ZERO requests then fail). */
+/*@ requires zen_kmem_valid(k) && \valid(obj) && zen_zone_writes_apart(k->zones, obj);
+    requires k->zones->zone[0].present != 0 && k->zones->zone[0].pages.memory == \null;
+    requires k->zones->zone[1].present != 0 && k->zones->zone[1].pages.memory == \null;
+    assigns \nothing;
+ */
+void zen_assume_no_direct_maps(zen_kmem *k, zen_paddr *obj)
+{
+    (void)k;
+    (void)obj;
 }
 
 /* The kmem with its kmalloc classes, as zen_kmalloc assumes it. */
