@@ -337,6 +337,8 @@ static void zen_slab_store(zen_kmem *k, const zen_slab_cache *c, uint32_t r, con
 {
     (void)c; /* named by the contract only */
     k->slabs[r] = *v;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
 /* Make spare record r, the head of the spare list, a slab of c over the
@@ -371,6 +373,8 @@ static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn p
     c->head[ZEN_SLAB_EMPTY - 1u] = r;
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
 Linked: __attribute__((unused));
     zen_slab_store(k, c, r, &fresh);
     /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>

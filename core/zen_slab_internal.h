@@ -57,8 +57,13 @@
       \at(k->zones, L1) == \at(k->zones, L2) && \at(k->slabs, L1) == \at(k->slabs, L2) &&
       \at(k->nslabs, L1) == \at(k->nslabs, L2) && zen_zone_set_kept{L1, L2}(\at(k->zones, L1));
 
+    // Where the zone set's memory lies is its shape alone: it stays apart
+    // across the zones' own allocations too.
     lemma zen_kmem_zones_apart_kept{L1, L2}: \forall zen_kmem *k, zen_slab_cache *c;
-      zen_kmem_zones_apart{L1}(k, c) && zen_kmem_kept{L1, L2}(k) ==> zen_kmem_zones_apart{L2}(k, c);
+      zen_kmem_zones_apart{L1}(k, c) && \at(k->zones, L1) == \at(k->zones, L2) &&
+      \at(k->slabs, L1) == \at(k->slabs, L2) && \at(k->nslabs, L1) == \at(k->nslabs, L2) &&
+      zen_zone_set_same_shape{L1, L2}(\at(k->zones, L1)) ==>
+      zen_kmem_zones_apart{L2}(k, c);
 
     lemma zen_kmem_valid_kept{L1, L2}: \forall zen_kmem *k;
       zen_kmem_valid{L1}(k) && zen_kmem_kept{L1, L2}(k) &&
