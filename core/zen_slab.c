@@ -325,7 +325,7 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
 /* Store v as record r: one record-sized write, in a function of its own so
  * that the kmem's validity (which reads the zone set and where the records
  * lie, never what they hold) carries across it with nothing else in view. */
-/*@ requires zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && r < k->nslabs;
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c) && r < k->nslabs;
     requires \valid_read(v) && \separated(v, k, k->slabs + (0 .. k->nslabs - 1));
     assigns k->slabs[r];
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
@@ -333,11 +333,20 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
-static void zen_slab_store(zen_kmem *k, const zen_slab_cache *c, uint32_t r, const zen_slab *v)
+static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen_slab *v)
 {
     (void)c; /* named by the contract only */
     k->slabs[r] = *v;
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_frames_same{Pre, Here}(k->zones->frames, k->zones->nframes); */
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && \at(k->zones->zone[y].present, Pre) != 0 ==>
+          zen_zone_carved{Pre}(k->zones, y) && 0 <= \at(k->zones->zone[y].frame_off, Pre); */
+    /*@ assert zen_zone_set_kept{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 

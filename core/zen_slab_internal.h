@@ -18,6 +18,54 @@
       \forall integer y; 0 <= y < ZEN_ZONE_COUNT && \at(s->zone[y].present, L1) != 0 ==>
         zen_frames_same{L1, L2}(\at(s->zone[y].pages.frames, L1), \at(s->zone[y].pages.nframes, L1));
 
+    // The set's shape in parts, each a goal the provers close on its own
+    // after a write of the slab layer (zen_zone_set_same_shape at once
+    // times out there): its arrays, the zones' places in them, their spans
+    // and direct maps, and their bitmap trees.
+    predicate zen_zone_set_same_arrays{L1, L2}(zen_zone_set *s) =
+      \at(s->frames, L1) == \at(s->frames, L2) && \at(s->nframes, L1) == \at(s->nframes, L2) &&
+      \at(s->words, L1) == \at(s->words, L2) && \at(s->nwords, L1) == \at(s->nwords, L2);
+
+    predicate zen_zone_set_same_places{L1, L2}(zen_zone_set *s) =
+      \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+        \at(s->zone[y].present, L1) == \at(s->zone[y].present, L2) &&
+        \at(s->zone[y].frame_off, L1) == \at(s->zone[y].frame_off, L2) &&
+        \at(s->zone[y].word_off, L1) == \at(s->zone[y].word_off, L2);
+
+    predicate zen_zone_set_same_spans{L1, L2}(zen_zone_set *s) =
+      \forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+        \at(s->zone[y].pages.start, L1) == \at(s->zone[y].pages.start, L2) &&
+        \at(s->zone[y].pages.nframes, L1) == \at(s->zone[y].pages.nframes, L2) &&
+        \at(s->zone[y].pages.nwords, L1) == \at(s->zone[y].pages.nwords, L2) &&
+        \at(s->zone[y].pages.frames, L1) == \at(s->zone[y].pages.frames, L2) &&
+        \at(s->zone[y].pages.words, L1) == \at(s->zone[y].pages.words, L2) &&
+        \at(s->zone[y].pages.memory, L1) == \at(s->zone[y].pages.memory, L2);
+
+    predicate zen_zone_set_same_levels{L1, L2}(zen_zone_set *s) =
+      \forall integer y, o; 0 <= y < ZEN_ZONE_COUNT && 0 <= o <= ZEN_PAGE_MAX_ORDER ==>
+        \at(s->zone[y].pages.tree[o].levels, L1) == \at(s->zone[y].pages.tree[o].levels, L2);
+
+    predicate zen_zone_set_same_trees{L1, L2}(zen_zone_set *s) =
+      \forall integer y, o, l; 0 <= y < ZEN_ZONE_COUNT &&
+        0 <= o <= ZEN_PAGE_MAX_ORDER && 0 <= l < ZEN_BITMAP_MAX_LEVELS ==>
+        \at(s->zone[y].pages.tree[o].offset[l], L1) == \at(s->zone[y].pages.tree[o].offset[l], L2) &&
+        \at(s->zone[y].pages.tree[o].length[l], L1) == \at(s->zone[y].pages.tree[o].length[l], L2);
+
+    lemma zen_zone_set_same_shape_parts{L1, L2}: \forall zen_zone_set *s;
+      zen_zone_set_same_arrays{L1, L2}(s) && zen_zone_set_same_places{L1, L2}(s) &&
+      zen_zone_set_same_spans{L1, L2}(s) && zen_zone_set_same_levels{L1, L2}(s) &&
+      zen_zone_set_same_trees{L1, L2}(s) ==>
+      zen_zone_set_same_shape{L1, L2}(s);
+
+    // Its frame descriptors read the same when the set's whole array does:
+    // each present zone's descriptors are its slice of it.
+    lemma zen_zone_set_kept_whole{L1, L2}: \forall zen_zone_set *s;
+      zen_zone_set_same_shape{L1, L2}(s) &&
+      zen_frames_same{L1, L2}(\at(s->frames, L1), \at(s->nframes, L1)) &&
+      (\forall integer y; 0 <= y < ZEN_ZONE_COUNT && \at(s->zone[y].present, L1) != 0 ==>
+        zen_zone_carved{L1}(s, y) && 0 <= \at(s->zone[y].frame_off, L1)) ==>
+      zen_zone_set_kept{L1, L2}(s);
+
     lemma zen_zones_apart_in_set_kept{L1, L2}: \forall zen_zone_set *s, integer y, z;
       0 <= y < ZEN_ZONE_COUNT && 0 <= z < ZEN_ZONE_COUNT &&
       zen_zones_apart{L1}(s, y, z) && zen_zone_set_same_shape{L1, L2}(s) ==>
