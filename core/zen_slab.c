@@ -330,6 +330,8 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
     assigns k->slabs[r];
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures k->slabs[r] == \old(*v);
+    ensures k->slabs[r].cache == \old(v->cache) && k->slabs[r].pfn == \old(v->pfn) &&
+      k->slabs[r].nfree == \old(v->nfree);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
@@ -350,10 +352,52 @@ static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
+/* Take record r, the head of the spare list, off that list. */
+/*@ requires zen_kmem_valid(k) && r < k->nslabs;
+    assigns k->spare, k->stats.spare_records;
+    ensures zen_kmem_valid(k) && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+ */
+static void zen_slab_unspare(zen_kmem *k, uint32_t r)
+{
+    k->spare = k->slabs[r].next;
+    k->stats.spare_records--;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
+/* Put record r at the head of c's empty list and count the new slab. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures c->head[ZEN_SLAB_EMPTY - 1] == r && zen_slab_cache_kept{Pre, Post}(c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+ */
+static void zen_slab_count_new(zen_kmem *k, zen_slab_cache *c, uint32_t r)
+{
+    (void)k; /* named by the contract only */
+    c->stats.slabs++;
+    c->stats.empty_slabs++;
+    c->head[ZEN_SLAB_EMPTY - 1u] = r;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
+/* Link record q back to record r. */
+/*@ requires zen_kmem_valid(k) && q < k->nslabs;
+    assigns k->slabs[q].prev;
+    ensures zen_kmem_valid(k) && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+ */
+static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
+{
+    k->slabs[q].prev = r;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
 /* Make spare record r, the head of the spare list, a slab of c over the
  * block at pfn: every slot free, at the head of c's empty list, counted.
- * The record is built in a local and written last, whole, by
- * zen_slab_store, after the counters and links. */
+ * The records are built in locals and written whole by zen_slab_store:
+ * the old head of the empty list gets r as its predecessor, r the new slab. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires zen_slab_geometry(c) && r < k->nslabs;
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
@@ -373,19 +417,24 @@ static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn p
     uint32_t head = c->head[ZEN_SLAB_EMPTY - 1u];
     zen_slab fresh;
     zen_slab_fill(&fresh, c, pfn, head);
-    k->spare = k->slabs[r].next;
-    k->stats.spare_records--;
-    c->stats.slabs++;
-    c->stats.empty_slabs++;
-    if (head < k->nslabs)
-        k->slabs[head].prev = r;
-    c->head[ZEN_SLAB_EMPTY - 1u] = r;
+    zen_slab_unspare(k, r);
+    zen_slab_count_new(k, c, r);
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
-    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
-    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+Counted: __attribute__((unused));
+    if (head < k->nslabs)
+        zen_slab_set_prev(k, head, r);
+    /*@ assert zen_slab_cache_kept{Counted, Here}(c) && zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && r < k->nslabs; */
+    /*@ assert fresh.cache == c && fresh.pfn == pfn && fresh.nfree == c->nslots &&
+          \forall integer i; 0 <= i < c->nslots ==> zen_bit(fresh.free_map[i / 64], i % 64) == 1; */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Counted, Here}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
+          zen_slab_record_kept{Counted, Here}(k, q) && zen_slab_record_kept{Pre, Counted}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
 Linked: __attribute__((unused));
     zen_slab_store(k, c, r, &fresh);
+    /*@ assert c->nslots == \at(c->nslots, Linked); */
     /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
           zen_slab_record_kept{Linked, Here}(k, q) && zen_slab_record_kept{Pre, Linked}(k, q) &&
           zen_slab_record_kept{Pre, Here}(k, q); */
