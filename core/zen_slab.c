@@ -339,6 +339,9 @@ static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen
 {
     (void)c; /* named by the contract only */
     k->slabs[r] = *v;
+    /* The asserts lead the provers to zen_kmem_kept, from which the lemma
+     * zen_kmem_valid_kept gives the validity: the zone set's shape in
+     * parts, then its frame descriptors through the whole array. */
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
