@@ -75,15 +75,6 @@
       0 <= z < ZEN_ZONE_COUNT && \at(s->zone[z].present, L1) != 0 && zen_zone_set_kept{L1, L2}(s) ==>
       zen_zone_same{L1, L2}(s, z);
 
-    lemma zen_zone_ok_in_set_kept{L1, L2}: \forall zen_zone_set *s, integer z;
-      0 <= z < ZEN_ZONE_COUNT && zen_zone_ok{L1}(s, z) && zen_zone_set_kept{L1, L2}(s) &&
-      \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
-      \valid{L2}(\at(s->words, L1) + (0 .. \at(s->nwords, L1) - 1)) &&
-      (\at(s->zone[z].present, L1) != 0 && \at(s->zone[z].pages.memory, L1) != \null ==>
-        \valid{L2}(\at(s->zone[z].pages.memory, L1) +
-                   (0 .. \at(s->zone[z].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
-      zen_zone_ok{L2}(s, z);
-
     lemma zen_zone_set_valid_kept{L1, L2}: \forall zen_zone_set *s;
       zen_zone_set_valid{L1}(s) && zen_zone_set_kept{L1, L2}(s) &&
       \valid{L2}(s) && \valid{L2}(\at(s->frames, L1) + (0 .. \at(s->nframes, L1) - 1)) &&
