@@ -73,10 +73,12 @@ static void zen_kmem_make_classes(zen_kmem *k)
 /* Everything of k: the zone set, the record pool with every record spare,
  * counters, hooks, no fault injection, and the kmalloc classes. */
 /*@ requires \valid(k) && 0 < nslabs < ZEN_SLAB_NONE && \valid(slabs + (0 .. nslabs - 1));
-    requires \separated(k, slabs + (0 .. nslabs - 1));
+    requires \separated(k, slabs + (0 .. nslabs - 1)) && zen_kmem_init_apart(k, zones, slabs, nslabs);
     requires hooks == \null || \valid_read(hooks);
     assigns *k, slabs[0 .. nslabs - 1];
     ensures k->zones == zones && k->slabs == slabs && k->nslabs == nslabs;
+    // The zone set, apart from what the fill writes, reads the same:
+    ensures zen_zone_set_same_shape{Pre, Post}(zones) && zen_frames_same{Pre, Post}(zones->frames, zones->nframes);
     ensures zen_kmem_classes_ok(k);
     ensures \forall integer r; 0 <= r < nslabs ==> slabs[r].cache == \null && slabs[r].list == ZEN_SLAB_SPARE;
     ensures k->spare == 0 && k->stats.spare_records == nslabs;
@@ -103,8 +105,11 @@ zen_status zen_kmem_init(zen_kmem *k, zen_zone_set *zones, zen_slab *slabs, uint
     if (zones == 0 || slabs == 0 || nslabs == 0u || nslabs == ZEN_SLAB_NONE)
         return ZEN_ERR_INVAL;
     zen_kmem_fill(k, zones, slabs, nslabs, hooks);
-    /* The fill writes only the kmem and its records, apart from the zones. */
-    /*@ assert zen_zone_set_same_shape{Pre, Here}(zones); */
+    /* The fill keeps the zone set (its contract); the lemma
+     * zen_zone_set_kept_whole turns the whole frame array into each
+     * present zone's slice. */
+    /*@ assert \forall integer y; 0 <= y < ZEN_ZONE_COUNT && \at(zones->zone[y].present, Pre) != 0 ==>
+          zen_zone_carved{Pre}(zones, y) && 0 <= \at(zones->zone[y].frame_off, Pre); */
     /*@ assert zen_zone_set_kept{Pre, Here}(zones); */
     /*@ assert zen_zone_set_valid(zones) && zen_kmem_zones_apart(k, &k->classes[0]); */
     return ZEN_OK;
@@ -188,16 +193,9 @@ static unsigned zen_kmalloc_order(uint64_t size)
 static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags, zen_paddr *obj)
 {
     unsigned order = zen_kmalloc_order(size);
-    zen_pfn pfn;
-    zen_status st;
-    {
-        /* The block's number lives in a local whose address is taken; its
-         * lifetime ends here, so that the kmem's \valid facts carry to the
-         * return without a change of the allocation table. */
-        zen_pfn block = 0;
-        st = zen_kmem_get_block(k, ZEN_ZONE_NORMAL, order, zflags, ZEN_OWNER_KMALLOC, 0, &block);
-        pfn = block;
-    }
+    zen_kmem_block got = zen_kmem_get_block(k, ZEN_ZONE_NORMAL, order, zflags, ZEN_OWNER_KMALLOC, 0);
+    zen_status st = got.status;
+    zen_pfn pfn = got.pfn;
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_zones_apart(k, &k->classes[0]); */
     if (st != ZEN_OK) {
         if (st == ZEN_ERR_NOMEM)
@@ -205,10 +203,7 @@ static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags,
         return st;
     }
     zen_kmem_count_large(k, order);
-Counted: __attribute__((unused));
-    *obj = pfn * ZEN_PAGE_SIZE;
-    /*@ assert zen_zone_set_same_shape{Counted, Here}(k->zones); */
-    /*@ assert zen_kmem_kept{Counted, Here}(k); */
+    zen_kmem_put_obj(k, obj, pfn * ZEN_PAGE_SIZE);
     return ZEN_OK;
 }
 

@@ -269,22 +269,25 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
 
 /* ---- slabs from and back to the zone allocator ------------------------------- */
 
-zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
-                              unsigned owner, uint32_t tag, zen_pfn *pfn)
+zen_kmem_block zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
+                                  unsigned owner, uint32_t tag)
 {
+    zen_kmem_block got = { ZEN_ERR_NOMEM, 0 };
     zen_zone_set *s = k->zones;
     if (zen_kmem_refused(k, order)) {
         /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
-        return ZEN_ERR_NOMEM;
+        return got;
     }
     zen_pfn p = 0;
     zen_status st = zen_zone_alloc(s, max_zone, order, zflags, &p);
     /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
     if (st != ZEN_OK) {
         /*@ assert st == ZEN_ERR_NOMEM ==> zen_zone_set_valid(s); */
-        return st == ZEN_ERR_NOMEM ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
+        got.status = st == ZEN_ERR_NOMEM ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
+        return got;
     }
     /*@ assert zen_zone_holds(s, zen_zone_of(p), p) && zen_zone_set_valid(s); */
+    /*@ assert p < ZEN_PFN_LIMIT; */
     /*@ assert s->frames == \at(k->zones->frames, Pre) && s->nframes == \at(k->zones->nframes, Pre) &&
           s->words == \at(k->zones->words, Pre) && s->nwords == \at(k->zones->nwords, Pre); */
     st = zen_zone_set_owner(s, p, owner, tag);
@@ -293,11 +296,12 @@ zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, un
         /*@ assert s->frames == \at(k->zones->frames, Pre) && s->nframes == \at(k->zones->nframes, Pre) &&
               s->words == \at(k->zones->words, Pre) && s->nwords == \at(k->zones->nwords, Pre); */
         (void)zen_zone_free(s, p, order);
-        return ZEN_ERR_CORRUPT;
+        got.status = ZEN_ERR_CORRUPT;
+        return got;
     }
-    zen_zone_put_pfn(s, pfn, p);
-    /*@ assert s == k->zones && zen_zone_set_same_shape{Pre, Here}(s); */
-    return ZEN_OK;
+    got.status = ZEN_OK;
+    got.pfn = p;
+    return got;
 }
 
 /* Fill record s as an empty slab of c over the block at pfn: every slot
@@ -490,16 +494,16 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
         return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
     if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
         return ZEN_ERR_CORRUPT;
-    zen_pfn pfn;
-    zen_status st;
-    {
-        /* The block's number lives in a local whose address is taken;
-         * its lifetime ends here, before the claim writes record
-         * pointers, where the kmem's \valid facts still carry cheaply. */
-        zen_pfn block = 0;
-        st = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r, &block);
-        pfn = block;
-    }
+    zen_kmem_block got = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r);
+    zen_status st = got.status;
+    zen_pfn pfn = got.pfn;
+    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && k->zones == \at(k->zones, Pre); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> k->slabs[q].cache == \at(k->slabs[q].cache, Pre); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> k->slabs[q].pfn == \at(k->slabs[q].pfn, Pre); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> k->slabs[q].nfree == \at(k->slabs[q].nfree, Pre); */
+    /*@ assert \forall integer q, w; 0 <= q < k->nslabs && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+          k->slabs[q].free_map[w] == \at(k->slabs[q].free_map[w], Pre); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     if (st != ZEN_OK)

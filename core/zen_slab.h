@@ -197,6 +197,15 @@ typedef struct zen_slab_check_report {
       \separated(c, &k->zones, &k->slabs, &k->nslabs, &k->spare, &k->hooks, &k->fail, &k->fail_ctx,
                  &k->stats);
 
+    // The zone set's direct maps lie apart from its struct, present zone or
+    // not (a zone may have none: a NULL map is apart from every valid
+    // place). The zones' writes name all three maps, so the set's struct
+    // stays as it was across them only with this.
+    predicate zen_zone_maps_apart(zen_zone_set *s) =
+      \separated(s, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(s, s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
+      \separated(s, s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+
     // What the zone set writes (its struct, arrays and direct maps) lies
     // apart from the slab layer's own memory: the kmem, its records, and the
     // cache c (the kmem's own classes lie inside *k).
@@ -220,19 +229,17 @@ typedef struct zen_slab_check_report {
                    (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
                  k, k->slabs + (0 .. k->nslabs - 1)) &&
       \separated(k->zones->zone[2].pages.memory +
-                   (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1), c);
+                   (0 .. k->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1), c) &&
+      zen_zone_maps_apart(k->zones);
 
     // What the zone set's alloc, free and set_owner write lies apart from p,
-    // and the direct maps from the set's struct (a zone may have none: a
-    // NULL map is apart from every valid place).
+    // and the direct maps from the set's struct.
     predicate zen_zone_writes_apart(zen_zone_set *s, zen_pfn *p) =
       \separated(p, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1)) &&
       \separated(p, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
       \separated(p, s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
       \separated(p, s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
-      \separated(s, s->zone[0].pages.memory + (0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
-      \separated(s, s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1)) &&
-      \separated(s, s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+      zen_zone_maps_apart(s);
 
     predicate zen_kmem_valid(zen_kmem *k) =
       zen_slab_records_ok(k) && zen_zone_set_valid(k->zones) &&
@@ -306,7 +313,8 @@ typedef struct zen_slab_check_report {
 
 /*@ // What zen_kmem_init needs of its caller: the records lie apart from the
     // kmem, and what the zone set s writes (its struct, arrays and direct
-    // maps) lies apart from both; zen_kmem_zones_apart once k is set up.
+    // maps) lies apart from both, and the maps from the set's struct:
+    // zen_kmem_zones_apart once k is set up.
     predicate zen_kmem_init_apart(zen_kmem *k, zen_zone_set *s, zen_slab *slabs, integer n) =
       \separated(k, slabs + (0 .. n - 1)) &&
       \separated(s, k, slabs + (0 .. n - 1)) &&
@@ -317,7 +325,8 @@ typedef struct zen_slab_check_report {
       \separated(s->zone[1].pages.memory + (0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
                  k, slabs + (0 .. n - 1)) &&
       \separated(s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
-                 k, slabs + (0 .. n - 1));
+                 k, slabs + (0 .. n - 1)) &&
+      zen_zone_maps_apart(s);
 
     // The kmalloc classes of k: class i is a live cache of k with the
     // geometry zen_slab_cache_create gives, numbered i + 1.

@@ -188,23 +188,49 @@ static inline unsigned zen_popcount64(uint64_t x)
     return n;
 }
 
+/* What zen_kmem_get_block answers: a status and, on ZEN_OK, the block's
+ * first frame. Returned by value: a caller that passed the address of a
+ * local instead would change WP's allocation table, and every \valid fact
+ * of the kmem's validity would have to be proved again across it. */
+typedef struct zen_kmem_block {
+    zen_status status;
+    zen_pfn pfn;
+} zen_kmem_block;
+
 /* A block of 2^order frames for the slab layer or kmalloc: the fault
  * injection asks first, then the zones give the block and record owner and
  * tag in its head descriptor. Nothing is taken when this fails:
  * ZEN_ERR_NOMEM when the injection or the zones refuse, ZEN_ERR_CORRUPT for
- * any other zone answer. *pfn is written only on success. */
-/*@ requires \valid_read(k) && zen_zone_set_valid(k->zones) && \valid(pfn);
-    requires zen_zone_writes_apart(k->zones, pfn) && \separated(k, k->zones) && \separated(pfn, k);
+ * any other zone answer. */
+/*@ requires \valid_read(k) && zen_zone_set_valid(k->zones) && zen_zone_maps_apart(k->zones);
+    requires \separated(k, k->zones);
     requires max_zone <= ZEN_ZONE_NORMAL && order <= ZEN_PAGE_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
     requires owner <= ZEN_OWNER_LAST;
-    assigns *pfn, ZEN_KMEM_ZONE_WRITES(k);
-    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(k->zones);
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Pre, Post}(k->zones);
-    ensures \result == ZEN_OK ==> *pfn < ZEN_PFN_LIMIT;
+    assigns ZEN_KMEM_ZONE_WRITES(k);
+    ensures \result.status == ZEN_OK || \result.status == ZEN_ERR_NOMEM || \result.status == ZEN_ERR_CORRUPT;
+    ensures \result.status != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(k->zones);
+    ensures \result.status != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Pre, Post}(k->zones);
+    ensures \result.status == ZEN_OK ==> \result.pfn < ZEN_PFN_LIMIT;
  */
-zen_status zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
-                              unsigned owner, uint32_t tag, zen_pfn *pfn);
+zen_kmem_block zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
+                                  unsigned owner, uint32_t tag);
+
+/* Store the answer v in *obj, a word apart from the kmem, its records and
+ * its zone set: the kmem stays valid. The callers' last write, in a
+ * function of its own so that the validity carries across it with nothing
+ * else in view. */
+/*@ requires zen_kmem_valid(k) && \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1));
+    requires zen_zone_writes_apart(k->zones, obj);
+    assigns *obj;
+    ensures *obj == v && zen_kmem_valid(k);
+ */
+static inline void zen_kmem_put_obj(zen_kmem *k, zen_paddr *obj, zen_paddr v)
+{
+    (void)k; /* named by the contract only */
+    *obj = v;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
 
 /* The record of the slab block b (as zen_zone_block_of found it): ZEN_OK
  * with *r when b is owned by the slab layer and its tag names a record of
