@@ -498,12 +498,6 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
     zen_status st = got.status;
     zen_pfn pfn = got.pfn;
     /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && k->zones == \at(k->zones, Pre); */
-    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> k->slabs[q].cache == \at(k->slabs[q].cache, Pre); */
-    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> k->slabs[q].pfn == \at(k->slabs[q].pfn, Pre); */
-    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> k->slabs[q].nfree == \at(k->slabs[q].nfree, Pre); */
-    /*@ assert \forall integer q, w; 0 <= q < k->nslabs && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
-          k->slabs[q].free_map[w] == \at(k->slabs[q].free_map[w], Pre); */
-    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     if (st != ZEN_OK)
