@@ -758,7 +758,7 @@ static void zen_zero_fill(zen_page_allocator *a, zen_pfn head, unsigned order)
                \separated(pfn, a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
     assigns *pfn, a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1],
             a->stats.free_frames, a->stats.peak_in_use, a->stats.free_blocks[0 .. ZEN_PAGE_MAX_ORDER],
-            a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            a->memory[0 .. ((flags & ZEN_PAGE_FLAG_ZERO) != 0 ? a->nframes * ZEN_PAGE_WORDS_PER_FRAME : 0) - 1];
     ensures zen_page_valid(a);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK ==> zen_page_canonical(a);

@@ -355,8 +355,10 @@ zen_status zen_page_add_range(zen_page_allocator *a, zen_pfn pfn, uint64_t count
     requires a->memory != \null ==>
                \separated(pfn, a->memory + (0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
     requires zen_page_canonical(a);
+    // The direct map is written only to zero a block: without
+    // ZEN_PAGE_FLAG_ZERO the range below is empty.
     assigns *pfn, a->frames[0 .. a->nframes - 1], a->words[0 .. a->nwords - 1], a->stats,
-            a->memory[0 .. a->nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            a->memory[0 .. ((flags & ZEN_PAGE_FLAG_ZERO) != 0 ? a->nframes * ZEN_PAGE_WORDS_PER_FRAME : 0) - 1];
     ensures zen_page_valid(a);
     ensures \result != ZEN_ERR_CORRUPT ==> zen_page_canonical(a);
     behavior bad_request:

@@ -269,6 +269,24 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
 
 /* ---- slabs from and back to the zone allocator ------------------------------- */
 
+/* Lemma function (ghost): flags of at most ZEN_ZONE_ATOMIC leave out
+ * ZEN_ZONE_ZERO. Each branch fixes f, so the bit is a constant there. */
+/*@ ghost
+  /@ requires f <= ZEN_ZONE_ATOMIC;
+     assigns \nothing;
+     ensures (f & ZEN_ZONE_ZERO) == 0;
+   @/
+  void zen_zone_flags_plain(unsigned f)
+  {
+    if (f == 0u) {
+      /@ assert (f & ZEN_ZONE_ZERO) == 0; @/
+    } else {
+      /@ assert f == ZEN_ZONE_ATOMIC; @/
+      /@ assert (f & ZEN_ZONE_ZERO) == 0; @/
+    }
+  }
+*/
+
 zen_kmem_block zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order, unsigned zflags,
                                   unsigned owner, uint32_t tag)
 {
@@ -279,6 +297,8 @@ zen_kmem_block zen_kmem_get_block(zen_kmem *k, unsigned max_zone, unsigned order
         return got;
     }
     zen_pfn p = 0;
+    /* Never ZEN_ZONE_ZERO: the zones write no direct map. */
+    /*@ ghost zen_zone_flags_plain(zflags); */
     zen_status st = zen_zone_alloc(s, max_zone, order, zflags, &p);
     /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
     if (st != ZEN_OK) {
@@ -494,17 +514,55 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
         return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
     if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
         return ZEN_ERR_CORRUPT;
+    /* The block request writes the zone set's statistics and bitmap words:
+     * uint64_t memory, as are the records' blocks and bitmaps and c's live
+     * count. The provers carry such a location across the request only
+     * with its separation from each written region in view, one location
+     * at a time. So the separations are stated here for every record and
+     * for c, and after the call the records are walked one by one in ghost
+     * code. */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs ==> \separated(&k->slabs[p], k->zones); */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs ==>
+          \separated(&k->slabs[p], k->zones->words + (0 .. k->zones->nwords - 1)); */
+    /*@ assert \separated(c, k->zones) && \separated(c, k->zones->words + (0 .. k->zones->nwords - 1)); */
+    /*@ assert \separated(&c->stats.in_use, &k->zones->stats) &&
+          \separated(&c->stats.in_use, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
+          \separated(&c->stats.in_use, k->zones->words + (0 .. k->zones->nwords - 1)); */
     zen_kmem_block got = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r);
     zen_status st = got.status;
     zen_pfn pfn = got.pfn;
     /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && k->zones == \at(k->zones, Pre); */
+    /*@ ghost uint32_t q = 0; */
+    /*@ ghost
+      /@ loop invariant 0 <= q <= k->nslabs;
+         loop invariant \forall integer p; 0 <= p < q ==> zen_slab_record_kept{Pre, Here}(k, p);
+         loop assigns q;
+         loop variant k->nslabs - q; @/
+      for (q = 0; q < k->nslabs; q++) {
+        /@ assert \let j = (integer)q; \at(\separated(&k->slabs[j], k->zones) &&
+                                           \separated(&k->slabs[j], k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
+        /@ assert \let j = (integer)q; \at(\separated(&k->slabs[j].pfn, &k->zones->stats) &&
+                                           \separated(&k->slabs[j].pfn, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
+                                           \separated(&k->slabs[j].pfn, k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
+        /@ assert \let j = (integer)q; \at(\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+                   \separated(&k->slabs[j].free_map[w], &k->zones->stats) &&
+                   \separated(&k->slabs[j].free_map[w], &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
+                   \separated(&k->slabs[j].free_map[w], k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
+        /@ assert \let j = (integer)q; k->slabs[j].pfn == \at(k->slabs[j].pfn, Pre) &&
+                   \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+                     k->slabs[j].free_map[w] == \at(k->slabs[j].free_map[w], Pre); @/
+        /@ assert zen_slab_record_kept{Pre, Here}(k, (integer)q); @/
+      }
+    */
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     if (st != ZEN_OK)
         return st;
 Got: __attribute__((unused));
-    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && zen_slab_geometry(c) &&
-          zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert c->stats.in_use == \at(c->stats.in_use, Pre); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert zen_slab_geometry(c); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     /* The block is c's from here on and nothing reads its objects until the
      * record is claimed, so they are constructed first: the geometry is
      * then read before the claim writes the record. */
@@ -819,7 +877,8 @@ zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, ze
         /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) &&
               k->zones == \at(k->zones, Pre); */
         /*@ assert zen_kmem_valid(k); */
-        /*@ assert zen_slab_cache_kept{Pre, Here}(c) && zen_slab_geometry(c); */
+        /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert zen_slab_geometry(c); */
         /*@ assert zen_kmem_zones_apart(k, c); */
         /*@ assert r < k->nslabs && k->slabs[r].cache == c; */
     }

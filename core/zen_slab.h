@@ -175,14 +175,12 @@ typedef struct zen_slab_check_report {
 
 /* For assigns clauses: what taking or returning a block of k's zones may
  * write (the zone set's statistics, frame descriptors and bitmap words, and
- * each zone's page statistics and direct map). */
+ * each zone's page statistics). No direct map: the slab layer never asks
+ * for a zeroed block, and the zones write a map only to zero one. */
 #define ZEN_KMEM_ZONE_WRITES(k)                                                                         \
     (k)->zones->stats, (k)->zones->frames[0 .. (k)->zones->nframes - 1],                                \
     (k)->zones->words[0 .. (k)->zones->nwords - 1],                                                     \
-    (k)->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,                                              \
-    (k)->zones->zone[0].pages.memory[0 .. (k)->zones->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1], \
-    (k)->zones->zone[1].pages.memory[0 .. (k)->zones->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1], \
-    (k)->zones->zone[2].pages.memory[0 .. (k)->zones->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1]
+    (k)->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats
 
 /*@ // The record pool: valid, apart from the kmem.
     predicate zen_slab_records_ok(zen_kmem *k) =

@@ -796,7 +796,8 @@ static int zen_zone_direct_maps(const zen_zone_set *s, unsigned max_zone)
     requires !zen_page_bad_request(&s->zone[z].pages, order, page_flags);
     requires \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER && s->zone[z].pages.stats.free_blocks[k] != 0;
     assigns *pfn, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1], s->zone[z].pages.stats,
-            s->zone[z].pages.memory[0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            s->zone[z].pages.memory[0 .. ((page_flags & ZEN_PAGE_FLAG_ZERO) != 0 ?
+                                          s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME : 0) - 1];
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures zen_zone_set_same_shape{Pre, Post}(s);
     ensures \result == ZEN_OK ==> zen_zone_set_valid(s);
@@ -929,6 +930,7 @@ zen_status zen_zone_alloc(zen_zone_set *s, unsigned max_zone, unsigned order, un
         /*@ assert (flags & ZEN_ZONE_ZERO) != 0 ==> s->zone[z].pages.memory != \null; */
         /*@ assert order <= ZEN_PAGE_MAX_ORDER && page_flags <= ZEN_PAGE_FLAGS_ALL; */
         /*@ assert (page_flags & ZEN_PAGE_FLAG_ZERO) != 0 ==> s->zone[z].pages.memory != \null; */
+        /*@ assert zeroes: (page_flags & ZEN_PAGE_FLAG_ZERO) != 0 ==> (flags & ZEN_ZONE_ZERO) != 0; */
         /*@ assert !zen_page_bad_request(&s->zone[z].pages, order, page_flags); */
         /*@ assert \exists integer k; order <= k <= ZEN_PAGE_MAX_ORDER &&
               s->zone[z].pages.stats.free_blocks[k] != 0; */

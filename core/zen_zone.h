@@ -78,6 +78,11 @@ typedef struct zen_mem_range {
 #define ZEN_ZONE_ZERO 2u   /* fill the block with zero bytes (needs direct maps) */
 #define ZEN_ZONE_FLAGS_ALL (ZEN_ZONE_ATOMIC | ZEN_ZONE_ZERO)
 
+/* For contracts: the words of zone z's direct map that an allocation with
+ * these flags may write, all of them to zero a block, none otherwise. */
+#define ZEN_ZONE_ZEROED_WORDS(s, z, flags) \
+    (((flags) & ZEN_ZONE_ZERO) != 0 ? (s)->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME : 0)
+
 /* Where a zone's free frames stand against its watermarks. */
 enum zen_zone_level {
     ZEN_LEVEL_BELOW_MIN = 0, /* only atomic requests are served */
@@ -486,9 +491,11 @@ zen_status zen_zone_set_watermarks(zen_zone_set *s, unsigned z, uint64_t min, ui
       \separated(pfn, s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
     assigns *pfn, s->stats, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1],
             s->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats,
-            s->zone[0].pages.memory[0 .. s->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            s->zone[1].pages.memory[0 .. s->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],
-            s->zone[2].pages.memory[0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1];
+            // The direct maps only to zero the block: without ZEN_ZONE_ZERO
+            // these ranges are empty.
+            s->zone[0].pages.memory[0 .. ZEN_ZONE_ZEROED_WORDS(s, 0, flags) - 1],
+            s->zone[1].pages.memory[0 .. ZEN_ZONE_ZEROED_WORDS(s, 1, flags) - 1],
+            s->zone[2].pages.memory[0 .. ZEN_ZONE_ZEROED_WORDS(s, 2, flags) - 1];
     ensures zen_zone_set_same_shape{Pre, Post}(s);
     behavior bad_request:
       assumes zen_zone_bad_request(s, max_zone, order, flags);
