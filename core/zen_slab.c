@@ -877,8 +877,7 @@ zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, ze
         /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) &&
               k->zones == \at(k->zones, Pre); */
         /*@ assert zen_kmem_valid(k); */
-        /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
-    /*@ assert zen_slab_geometry(c); */
+        /*@ assert zen_slab_cache_kept{Pre, Here}(c) && zen_slab_geometry(c); */
         /*@ assert zen_kmem_zones_apart(k, c); */
         /*@ assert r < k->nslabs && k->slabs[r].cache == c; */
     }
