@@ -556,11 +556,11 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
     */
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert c->stats.in_use == \at(c->stats.in_use, Pre); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
     if (st != ZEN_OK)
         return st;
 Got: __attribute__((unused));
-    /*@ assert c->stats.in_use == \at(c->stats.in_use, Pre); */
-    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
     /*@ assert zen_slab_geometry(c); */
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     /* The block is c's from here on and nothing reads its objects until the

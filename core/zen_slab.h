@@ -243,12 +243,17 @@ typedef struct zen_slab_check_report {
       zen_slab_records_ok(k) && zen_zone_set_valid(k->zones) &&
       zen_kmem_zones_apart(k, &k->classes[0]);
 
-    // A cache's geometry as zen_slab_cache_create sets it up.
-    predicate zen_slab_geometry(zen_slab_cache *c) =
-      1 <= c->align <= ZEN_PAGE_SIZE && ZEN_PAGE_SIZE % c->align == 0 &&
-      ZEN_SLAB_MIN_ALIGN <= c->stride <= ZEN_SLAB_MAX_SIZE && c->stride % c->align == 0 &&
-      c->order <= ZEN_SLAB_MAX_ORDER && 1 <= c->nslots <= ZEN_SLAB_MAX_SLOTS &&
-      c->nslots * c->stride <= ZEN_PAGE_SIZE * zen_block_size(c->order);
+    // A cache's geometry as zen_slab_cache_create sets it up, in values:
+    // where a cache's four fields are known to read the same at two
+    // states, its geometry then carries from one to the other by
+    // congruence, which the provers do not find through memory.
+    predicate zen_slab_shape(integer align, integer stride, integer order, integer nslots) =
+      1 <= align <= ZEN_PAGE_SIZE && ZEN_PAGE_SIZE % align == 0 &&
+      ZEN_SLAB_MIN_ALIGN <= stride <= ZEN_SLAB_MAX_SIZE && stride % align == 0 &&
+      order <= ZEN_SLAB_MAX_ORDER && 1 <= nslots <= ZEN_SLAB_MAX_SLOTS &&
+      nslots * stride <= ZEN_PAGE_SIZE * zen_block_size(order);
+
+    predicate zen_slab_geometry(zen_slab_cache *c) = zen_slab_shape(c->align, c->stride, c->order, c->nslots);
 
 
     // Cache c's geometry, kmem and live count read the same at L1 and L2.
