@@ -861,6 +861,87 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
     return st;
 }
 
+/* Count an allocation of c. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->stats.in_use, c->stats.allocs, c->stats.peak_in_use;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+ */
+static void zen_slab_count_alloc(zen_kmem *k, zen_slab_cache *c)
+{
+    (void)k; /* named by the contract only */
+    c->stats.in_use++;
+    c->stats.allocs++;
+    if (c->stats.in_use > c->stats.peak_in_use)
+        c->stats.peak_in_use = c->stats.in_use;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
+/* Count an allocation of c answered ZEN_ERR_NOMEM. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->stats.oom_count;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static void zen_slab_count_oom(zen_kmem *k, zen_slab_cache *c)
+{
+    (void)k; /* named by the contract only */
+    c->stats.oom_count++;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
+/* Take the lowest free slot of c's slab r for *obj, move the slab to the
+ * list its free count calls for, and count the allocation. ZEN_ERR_CORRUPT
+ * when the record has no free slot or names no list. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && r < k->nslabs && k->slabs[r].cache == c;
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns *obj, k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree,
+            k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
+            k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
+            c->stats.empty_slabs, c->stats.in_use, c->stats.allocs, c->stats.peak_in_use;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
+      c->align == \old(c->align) && c->order == \old(c->order);
+    ensures \result == ZEN_OK ==> \exists integer i; zen_slab_taken{Pre, Post}(k, c, r, i, *obj);
+    ensures \result == ZEN_OK ==> *obj % c->align == 0;
+ */
+static zen_status zen_slab_take_from(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_paddr *obj)
+{
+    /* After each call the zone set's shape is stated in its parts, which
+     * the provers carry across the record writes one at a time, then the
+     * kmem kept, from which zen_kmem_valid_kept gives the validity. */
+    zen_status st = zen_slab_take_slot(k, c, r, obj);
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    if (st != ZEN_OK)
+        return st;
+    st = zen_slab_place(k, c, r);
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    if (st != ZEN_OK)
+        return st;
+    zen_slab_count_alloc(k, c);
+    return ZEN_OK;
+}
+
 zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, zen_paddr *obj)
 {
     uint32_t r = c->head[ZEN_SLAB_PARTIAL - 1u];
@@ -869,30 +950,28 @@ zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, ze
     if (r == ZEN_SLAB_NONE) {
         r = k->spare;
         zen_status st = zen_slab_grow(k, c, zflags);
-        if (st != ZEN_OK) {
-            if (st == ZEN_ERR_NOMEM)
-                c->stats.oom_count++;
-            return st;
+Grown: __attribute__((unused));
+        if (st == ZEN_ERR_NOMEM) {
+            zen_slab_count_oom(k, c);
+            /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
+                  zen_slab_record_kept{Grown, Here}(k, q) && zen_slab_record_kept{Pre, Grown}(k, q) &&
+                  zen_slab_record_kept{Pre, Here}(k, q); */
         }
+        if (st != ZEN_OK)
+            return st;
         /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) &&
               k->zones == \at(k->zones, Pre); */
-        /*@ assert zen_kmem_valid(k); */
         /*@ assert zen_slab_cache_kept{Pre, Here}(c) && zen_slab_geometry(c); */
-        /*@ assert zen_kmem_zones_apart(k, c); */
         /*@ assert r < k->nslabs && k->slabs[r].cache == c; */
     }
     if (r >= k->nslabs || k->slabs[r].cache != c)
         return ZEN_ERR_CORRUPT;
-    zen_status st = zen_slab_take_slot(k, c, r, obj);
-    if (st == ZEN_OK)
-        st = zen_slab_place(k, c, r);
-    if (st != ZEN_OK)
-        return st;
-    c->stats.in_use++;
-    c->stats.allocs++;
-    if (c->stats.in_use > c->stats.peak_in_use)
-        c->stats.peak_in_use = c->stats.in_use;
-    return ZEN_OK;
+Chosen: __attribute__((unused));
+    zen_status st = zen_slab_take_from(k, c, r, obj);
+    /*@ assert st == ZEN_OK ==> \forall integer p; 0 <= p < k->nslabs && p != r ==>
+          zen_slab_record_kept{Chosen, Here}(k, p) && zen_slab_record_kept{Pre, Chosen}(k, p) &&
+          zen_slab_record_kept{Pre, Here}(k, p); */
+    return st;
 }
 
 zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj)
