@@ -23,6 +23,8 @@
     assigns k->slabs[r].list, k->slabs[r].next, k->slabs[0 .. k->nslabs - 1].prev, c->head[list - 1];
     ensures k->slabs[r].list == list && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
  */
 static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned list)
 {
@@ -34,6 +36,16 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
     if (head < k->nslabs)
         k->slabs[head].prev = r;
     c->head[list - 1u] = r;
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_trees{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==>
+          zen_frames_same{Pre, Here}(k->zones->frames, k->zones->nframes); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_kept{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_kept{Pre, Here}(k); */
 }
 
 /* Take record r off the list of cache c its list field names. A link that
@@ -42,6 +54,10 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
     requires r < k->nslabs && ZEN_SLAB_EMPTY <= k->slabs[r].list <= ZEN_SLAB_FULL;
     assigns k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
             c->head[\at(k->slabs[r].list, Pre) - 1];
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
  */
 static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -56,6 +72,13 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
         k->slabs[next].prev = prev;
     k->slabs[r].next = ZEN_SLAB_NONE;
     k->slabs[r].prev = ZEN_SLAB_NONE;
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_trees{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_kept{Pre, Here}(k); */
 }
 
 /* Move record r to the list its free count calls for, counting empty slabs.
@@ -70,6 +93,8 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures zen_slab_cache_kept{Pre, Post}(c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
  */
 static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -83,8 +108,17 @@ static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
         c->stats.empty_slabs--;
     if (to == ZEN_SLAB_EMPTY)
         c->stats.empty_slabs++;
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_kept{Pre, Here}(k); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+Counted: __attribute__((unused));
     zen_slab_unlink(k, c, r);
+Unlinked: __attribute__((unused));
     zen_slab_push(k, c, r, to);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
+          zen_slab_record_kept{Counted, Unlinked}(k, q) && zen_slab_record_kept{Unlinked, Here}(k, q) &&
+          zen_slab_record_kept{Counted, Here}(k, q) && zen_slab_record_kept{Pre, Counted}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
     return ZEN_OK;
 }
 
@@ -219,6 +253,7 @@ static inline uint64_t zen_slab_offset(uint32_t slot, uint32_t stride)
       *obj == zen_slab_slot_addr(k, r, c->stride, i) &&
       (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
         (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)));
+    ensures \result == ZEN_OK ==> k->slabs[r].cache == c ==> \exists integer i; zen_slab_taken{Pre, Post}(k, c, r, i, *obj);
     ensures \result == ZEN_OK ==> *obj % c->align == 0;
     ensures \result == ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) - 1;
     ensures \result != ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) &&
@@ -264,6 +299,8 @@ static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint3
     /*@ ghost zen_mul_of_multiple(slot, c->stride, c->align); */
     *obj = base + off;
     /*@ assert !zen_slab_slot_free(k, r, slot); */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs && p != r ==> zen_slab_record_kept{Pre, Here}(k, p); */
+    /*@ assert k->slabs[r].cache == c ==> zen_slab_taken{Pre, Here}(k, c, r, slot, *obj); */
     return ZEN_OK;
 }
 
@@ -866,6 +903,7 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
     assigns c->stats.in_use, c->stats.allocs, c->stats.peak_in_use;
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
  */
 static void zen_slab_count_alloc(zen_kmem *k, zen_slab_cache *c)
 {
@@ -915,9 +953,9 @@ static void zen_slab_count_oom(zen_kmem *k, zen_slab_cache *c)
  */
 static zen_status zen_slab_take_from(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_paddr *obj)
 {
-    /* After each call the zone set's shape is stated in its parts, which
-     * the provers carry across the record writes one at a time, then the
-     * kmem kept, from which zen_kmem_valid_kept gives the validity. */
+    /* After the take the zone set's shape is stated in its parts, which the
+     * provers carry across the record writes one at a time, then the kmem
+     * kept, from which zen_kmem_valid_kept gives the validity. */
     zen_status st = zen_slab_take_slot(k, c, r, obj);
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
@@ -926,19 +964,42 @@ static zen_status zen_slab_take_from(zen_kmem *k, zen_slab_cache *c, uint32_t r,
     /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre); */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs && p != r ==> zen_slab_record_kept{Pre, Here}(k, p); */
     if (st != ZEN_OK)
         return st;
+    /*@ assert \exists integer i; zen_slab_taken{Pre, Here}(k, c, r, i, *obj); */
+Taken: __attribute__((unused));
     st = zen_slab_place(k, c, r);
-    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
-    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
-    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
-    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
-    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
-    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
-    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre); */
     if (st != ZEN_OK)
         return st;
+Placed: __attribute__((unused));
     zen_slab_count_alloc(k, c);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
+          zen_slab_record_kept{Taken, Placed}(k, q) && zen_slab_record_kept{Placed, Here}(k, q) &&
+          zen_slab_record_kept{Taken, Here}(k, q); */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs && p != r ==>
+          zen_slab_record_kept{Pre, Taken}(k, p) && zen_slab_record_kept{Taken, Here}(k, p) &&
+          zen_slab_record_kept{Pre, Here}(k, p); */
+    /*@ assert \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+          k->slabs[r].free_map[w] == \at(k->slabs[r].free_map[w], Taken); */
+    /*@ assert k->slabs[r].pfn == \at(k->slabs[r].pfn, Taken) && *obj == \at(*obj, Taken) &&
+          k->slabs[r].cache == c; */
+    /*@ assert \forall integer i; 0 <= i < ZEN_SLAB_MAX_SLOTS ==>
+          (zen_slab_slot_free(k, r, i) <==> \at(zen_slab_slot_free(k, r, i), Taken)); */
+    /*@ assert c->stride == \at(c->stride, Taken) && c->nslots == \at(c->nslots, Taken) &&
+          k->nslabs == \at(k->nslabs, Taken); */
+    /*@ assert t1: \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+          0 <= r < k->nslabs && 0 <= i < c->nslots && k->slabs[r].cache == c; */
+    /*@ assert t2: \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+          *obj == zen_slab_slot_addr(k, r, c->stride, i); */
+    /*@ assert t3: \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+          !zen_slab_slot_free(k, r, i); */
+    /*@ assert \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+          zen_slab_taken{Pre, Here}(k, c, r, i, *obj); */
     return ZEN_OK;
 }
 

@@ -296,9 +296,13 @@ typedef struct zen_slab_check_report {
     predicate zen_slab_slot_free(zen_kmem *k, integer r, integer i) =
       zen_bit(k->slabs[r].free_map[i / 64], i % 64) == 1;
 
-    // The first byte of slot i of the slab in record r, for stride-byte slots.
+    // The first byte of slot i of the slab at frame pfn, for stride-byte
+    // slots; and of the slab in record r. In values, like zen_slab_shape,
+    // so that a slot's address carries to a state where the block is known
+    // the same.
+    logic integer zen_slab_slot_at(integer pfn, integer stride, integer i) = pfn * ZEN_PAGE_SIZE + i * stride;
     logic integer zen_slab_slot_addr(zen_kmem *k, integer r, integer stride, integer i) =
-      k->slabs[r].pfn * ZEN_PAGE_SIZE + i * stride;
+      zen_slab_slot_at(k->slabs[r].pfn, stride, i);
 
     // At L2, obj is the first byte of slot i of record q, a slab of c, and
     // the slot is in use; at L1 the slot was free in c's slab q, or q was a
