@@ -992,11 +992,11 @@ Placed: __attribute__((unused));
           (zen_slab_slot_free(k, r, i) <==> \at(zen_slab_slot_free(k, r, i), Taken)); */
     /*@ assert c->stride == \at(c->stride, Taken) && c->nslots == \at(c->nslots, Taken) &&
           k->nslabs == \at(k->nslabs, Taken); */
-    /*@ assert t1: \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+    /*@ assert \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
           0 <= r < k->nslabs && 0 <= i < c->nslots && k->slabs[r].cache == c; */
-    /*@ assert t2: \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+    /*@ assert \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
           *obj == zen_slab_slot_addr(k, r, c->stride, i); */
-    /*@ assert t3: \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
+    /*@ assert \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
           !zen_slab_slot_free(k, r, i); */
     /*@ assert \forall integer i; zen_slab_taken{Pre, Taken}(k, c, r, i, \at(*obj, Taken)) ==>
           zen_slab_taken{Pre, Here}(k, c, r, i, *obj); */
