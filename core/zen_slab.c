@@ -395,6 +395,7 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
       k->slabs[r].nfree == \old(v->nfree);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen_slab *v)
 {
@@ -420,6 +421,7 @@ static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen
 /*@ requires zen_kmem_valid(k) && r < k->nslabs;
     assigns k->spare, k->stats.spare_records;
     ensures zen_kmem_valid(k) && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static void zen_slab_unspare(zen_kmem *k, uint32_t r)
 {
@@ -435,6 +437,7 @@ static void zen_slab_unspare(zen_kmem *k, uint32_t r)
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures c->head[ZEN_SLAB_EMPTY - 1] == r && zen_slab_cache_kept{Pre, Post}(c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static void zen_slab_count_new(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -450,6 +453,7 @@ static void zen_slab_count_new(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 /*@ requires zen_kmem_valid(k) && q < k->nslabs;
     assigns k->slabs[q].prev;
     ensures zen_kmem_valid(k) && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
 {
@@ -475,6 +479,7 @@ static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
     ensures k->slabs[r].nfree == c->nslots;
     ensures \forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, r, i);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn pfn)
 {
@@ -482,7 +487,10 @@ static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn p
     zen_slab fresh;
     zen_slab_fill(&fresh, c, pfn, head);
     zen_slab_unspare(k, r);
+Spared: __attribute__((unused));
     zen_slab_count_new(k, c, r);
+    /*@ assert zen_kmem_zone_places_kept{Pre, Spared}(k) && zen_kmem_zone_places_kept{Spared, Here}(k) &&
+          zen_kmem_zone_places_kept{Pre, Here}(k); */
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
 Counted: __attribute__((unused));
@@ -497,7 +505,11 @@ Counted: __attribute__((unused));
           zen_slab_record_kept{Counted, Here}(k, q) && zen_slab_record_kept{Pre, Counted}(k, q) &&
           zen_slab_record_kept{Pre, Here}(k, q); */
 Linked: __attribute__((unused));
+    /*@ assert zen_kmem_zone_places_kept{Counted, Here}(k) && zen_kmem_zone_places_kept{Pre, Counted}(k) &&
+          zen_kmem_zone_places_kept{Pre, Here}(k); */
     zen_slab_store(k, c, r, &fresh);
+    /*@ assert zen_kmem_zone_places_kept{Linked, Here}(k) && zen_kmem_zone_places_kept{Pre, Linked}(k) &&
+          zen_kmem_zone_places_kept{Pre, Here}(k); */
     /*@ assert c->nslots == \at(c->nslots, Linked); */
     /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
           zen_slab_record_kept{Linked, Here}(k, q) && zen_slab_record_kept{Pre, Linked}(k, q) &&
@@ -543,6 +555,7 @@ static void zen_slab_construct_all(const zen_slab_cache *c, zen_pfn pfn)
     ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != \old(k->spare) ==>
       zen_slab_record_kept{Pre, Post}(k, q);
     ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures \result == ZEN_OK ==> zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
 {
@@ -600,6 +613,7 @@ static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
 Got: __attribute__((unused));
     /*@ assert zen_slab_geometry(c); */
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
     /* The block is c's from here on and nothing reads its objects until the
      * record is claimed, so they are constructed first: the geometry is
      * then read before the claim writes the record. */
@@ -613,6 +627,12 @@ Got: __attribute__((unused));
     /*@ assert zen_slab_cache_kept{Got, Here}(c) && zen_slab_cache_kept{Pre, Got}(c) &&
           zen_slab_cache_kept{Pre, Here}(c); */
     /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert zen_kmem_zone_places_kept{Got, Here}(k); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Got}(k); */
+    /*@ assert k->zones == \at(k->zones, Pre); */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
     return ZEN_OK;
 }
 
@@ -1003,36 +1023,63 @@ Placed: __attribute__((unused));
     return ZEN_OK;
 }
 
+/* Make a new slab for c (zen_slab_grow) and take its first slot for *obj.
+ * Counts an out-of-memory answer; ZEN_ERR_NOMEM changes no record. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
+    requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
+      zen_zone_writes_apart(k->zones, obj);
+    assigns *obj, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
+            ZEN_KMEM_ZONE_WRITES(k);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
+      c->align == \old(c->align) && c->order == \old(c->order);
+    ensures \result == ZEN_OK ==> \exists integer i; zen_slab_taken{Pre, Post}(k, c, \old(k->spare), i, *obj);
+    ensures \result == ZEN_OK ==> *obj % c->align == 0;
+    ensures \result == ZEN_ERR_NOMEM ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static zen_status zen_slab_alloc_new(zen_kmem *k, zen_slab_cache *c, unsigned zflags, zen_paddr *obj)
+{
+    uint32_t r = k->spare;
+    zen_status st = zen_slab_grow(k, c, zflags);
+Grown: __attribute__((unused));
+    if (st == ZEN_ERR_NOMEM) {
+        zen_slab_count_oom(k, c);
+        /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
+              zen_slab_record_kept{Grown, Here}(k, q) && zen_slab_record_kept{Pre, Grown}(k, q) &&
+              zen_slab_record_kept{Pre, Here}(k, q); */
+    }
+    if (st != ZEN_OK)
+        return st;
+    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) &&
+          k->zones == \at(k->zones, Pre); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c) && zen_slab_geometry(c); */
+    /*@ assert r == \at(k->spare, Pre) && r < k->nslabs && k->slabs[r].cache == c && \let q = r; \at(k->slabs[q].cache, Pre) == \null; */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones) && zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_writes_apart(k->zones, obj); */
+Chosen: __attribute__((unused));
+    st = zen_slab_take_from(k, c, r, obj);
+    /*@ assert st == ZEN_OK ==> \forall integer p; 0 <= p < k->nslabs && p != r ==>
+          zen_slab_record_kept{Chosen, Here}(k, p) && zen_slab_record_kept{Pre, Chosen}(k, p) &&
+          zen_slab_record_kept{Pre, Here}(k, p); */
+    /*@ assert st == ZEN_OK ==> \forall integer i; zen_slab_taken{Chosen, Here}(k, c, r, i, *obj) ==>
+          zen_slab_taken{Pre, Here}(k, c, r, i, *obj); */
+    return st;
+}
+
 zen_status zen_slab_alloc_in(zen_kmem *k, zen_slab_cache *c, unsigned zflags, zen_paddr *obj)
 {
     uint32_t r = c->head[ZEN_SLAB_PARTIAL - 1u];
     if (r == ZEN_SLAB_NONE)
         r = c->head[ZEN_SLAB_EMPTY - 1u];
-    if (r == ZEN_SLAB_NONE) {
-        r = k->spare;
-        zen_status st = zen_slab_grow(k, c, zflags);
-Grown: __attribute__((unused));
-        if (st == ZEN_ERR_NOMEM) {
-            zen_slab_count_oom(k, c);
-            /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
-                  zen_slab_record_kept{Grown, Here}(k, q) && zen_slab_record_kept{Pre, Grown}(k, q) &&
-                  zen_slab_record_kept{Pre, Here}(k, q); */
-        }
-        if (st != ZEN_OK)
-            return st;
-        /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) &&
-              k->zones == \at(k->zones, Pre); */
-        /*@ assert zen_slab_cache_kept{Pre, Here}(c) && zen_slab_geometry(c); */
-        /*@ assert r < k->nslabs && k->slabs[r].cache == c; */
-    }
+    if (r == ZEN_SLAB_NONE)
+        return zen_slab_alloc_new(k, c, zflags, obj);
     if (r >= k->nslabs || k->slabs[r].cache != c)
         return ZEN_ERR_CORRUPT;
-Chosen: __attribute__((unused));
-    zen_status st = zen_slab_take_from(k, c, r, obj);
-    /*@ assert st == ZEN_OK ==> \forall integer p; 0 <= p < k->nslabs && p != r ==>
-          zen_slab_record_kept{Chosen, Here}(k, p) && zen_slab_record_kept{Pre, Chosen}(k, p) &&
-          zen_slab_record_kept{Pre, Here}(k, p); */
-    return st;
+    return zen_slab_take_from(k, c, r, obj);
 }
 
 zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj)

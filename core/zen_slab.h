@@ -177,6 +177,15 @@ typedef struct zen_slab_check_report {
  * write (the zone set's statistics, frame descriptors and bitmap words, and
  * each zone's page statistics). No direct map: the slab layer never asks
  * for a zeroed block, and the zones write a map only to zero one. */
+/* The records a slab operation may write. The list fields are named as
+ * well as the whole records: a list move writes just those fields of every
+ * record, and WP proves such a write inside its caller's frame only when
+ * the caller names the same fields (the whole records alone leave an
+ * inclusion the provers do not close). */
+#define ZEN_KMEM_RECORD_WRITES(k)                                                                       \
+    (k)->slabs[0 .. (k)->nslabs - 1], (k)->slabs[0 .. (k)->nslabs - 1].next,                            \
+    (k)->slabs[0 .. (k)->nslabs - 1].prev, (k)->slabs[0 .. (k)->nslabs - 1].list
+
 #define ZEN_KMEM_ZONE_WRITES(k)                                                                         \
     (k)->zones->stats, (k)->zones->frames[0 .. (k)->zones->nframes - 1],                                \
     (k)->zones->words[0 .. (k)->zones->nwords - 1],                                                     \
@@ -406,7 +415,7 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
     requires c->kmem == k ==> zen_slab_geometry(c);
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
-    assigns *obj, k->stats.rejected, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+    assigns *obj, k->stats.rejected, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
             ZEN_KMEM_ZONE_WRITES(k);
     ensures c->kmem == \old(c->kmem);
@@ -550,7 +559,7 @@ uint32_t zen_kmalloc_class_size(unsigned i);
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k);
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) &&
       zen_zone_writes_apart(k->zones, obj);
-    assigns *obj, k->stats, k->spare, k->slabs[0 .. k->nslabs - 1],
+    assigns *obj, k->stats, k->spare, ZEN_KMEM_RECORD_WRITES(k),
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats,
             ZEN_KMEM_ZONE_WRITES(k);

@@ -90,6 +90,18 @@
                    (0 .. \at(s->zone[2].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
       zen_zone_set_valid{L2}(s);
 
+    // Where the zone set's memory lies (its arrays, spans and direct maps)
+    // is the same at L1 and L2, and so is the set: what
+    // zen_zone_writes_apart reads.
+    predicate zen_kmem_zone_places_kept{L1, L2}(zen_kmem *k) =
+      \at(k->zones, L1) == \at(k->zones, L2) &&
+      zen_zone_set_same_arrays{L1, L2}(\at(k->zones, L1)) && zen_zone_set_same_spans{L1, L2}(\at(k->zones, L1));
+
+    lemma zen_zone_writes_apart_kept{L1, L2}: \forall zen_zone_set *s, zen_pfn *p;
+      zen_zone_writes_apart{L1}(s, p) &&
+      zen_zone_set_same_arrays{L1, L2}(s) && zen_zone_set_same_spans{L1, L2}(s) ==>
+      zen_zone_writes_apart{L2}(s, p);
+
     // The kmem's own view of its records and zone set reads the same at L1
     // and L2.
     predicate zen_kmem_kept{L1, L2}(zen_kmem *k) =
@@ -337,7 +349,7 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
-    assigns *obj, k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+    assigns *obj, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
             ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
