@@ -137,19 +137,6 @@ static void zen_kmem_count_oom(zen_kmem *k)
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
-/* One more bad kmalloc size or kfree address; the kmem stays valid. */
-/*@ requires zen_kmem_valid(k);
-    assigns k->stats.rejected;
-    ensures zen_kmem_valid(k);
-    ensures k->stats.rejected == (uint64_t)(\old(k->stats.rejected) + 1);
- */
-static void zen_kmem_count_rejected(zen_kmem *k)
-{
-    k->stats.rejected++;
-    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
-    /*@ assert zen_kmem_kept{Pre, Here}(k); */
-}
-
 /* One more large block of 2^order frames handed out; the kmem stays valid. */
 /*@ requires zen_kmem_valid(k) && order <= ZEN_PAGE_MAX_ORDER;
     assigns k->stats.large_blocks, k->stats.large_frames;
@@ -268,7 +255,7 @@ zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
     else if ((st = zen_slab_record_in(k, &b, &r)) == ZEN_OK)
         st = zen_kfree_object(k, r, obj);
     if (st != ZEN_OK)
-        k->stats.rejected++;
+        zen_kmem_count_rejected(k);
     zen_hooks_leave(&k->hooks);
     return st;
 }

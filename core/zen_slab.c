@@ -952,6 +952,22 @@ static void zen_slab_count_oom(zen_kmem *k, zen_slab_cache *c)
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
+/* Count a refused free of c. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->stats.rejected;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static void zen_slab_count_rejected(zen_kmem *k, zen_slab_cache *c)
+{
+    (void)k; /* named by the contract only */
+    c->stats.rejected++;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
 /* Take the lowest free slot of c's slab r for *obj, move the slab to the
  * list its free count calls for, and count the allocation. ZEN_ERR_CORRUPT
  * when the record has no free slot or names no list. */
@@ -1087,7 +1103,7 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj)
     zen_status st;
     zen_hooks_enter(&k->hooks);
     if (!zen_slab_cache_ok(k, c)) {
-        k->stats.rejected++;
+        zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
     } else {
         st = zen_slab_alloc_in(k, c, (c->flags & ZEN_SLAB_ATOMIC) != 0u ? ZEN_ZONE_ATOMIC : 0u, obj);
@@ -1143,21 +1159,36 @@ zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_padd
     if (zen_bit_get64(s->free_map[slot / 64u], slot % 64u) != 0u)
         return ZEN_ERR_NOT_ALLOCATED;
     /*@ assert !zen_slab_slot_free(k, r, slot); */
+    if (s->nfree >= c->nslots)
+        return ZEN_ERR_CORRUPT;
     s->free_map[slot / 64u] = zen_bit_set64(s->free_map[slot / 64u], slot % 64u);
     /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot && j / 64 == slot / 64 ==>
           (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
     /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j / 64 != slot / 64 ==>
           (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
     /*@ assert zen_slab_slot_free(k, r, slot); */
-    if (s->nfree >= c->nslots)
-        return ZEN_ERR_CORRUPT;
     s->nfree++;
     c->stats.in_use--;
+    /* The zone set's shape in its parts, then the kmem kept, as in
+     * zen_slab_store. */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
     /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot ==>
           (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
     /*@ assert k->slabs[r].pfn == pfn0 && c->stride == stride0; */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
+Counted: __attribute__((unused));
     zen_status st = zen_slab_place(k, c, r);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
+          zen_slab_record_kept{Pre, Counted}(k, q) && zen_slab_record_kept{Counted, Here}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert k->slabs[r].pfn == pfn0 && c->stride == stride0; */
     /*@ assert slot == (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride; */
     /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
@@ -1172,14 +1203,49 @@ zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj)
     uint32_t r = 0;
     zen_hooks_enter(&k->hooks);
     if (!zen_slab_cache_ok(k, c)) {
-        k->stats.rejected++;
+        zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
     } else {
         st = zen_slab_record_of(k, obj, &r);
+        /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+Found: __attribute__((unused));
         if (st == ZEN_OK)
             st = zen_slab_free_in(k, c, r, obj);
+        /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Found, Here}(k, q); */
+        /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
+        /*@ assert st != ZEN_OK && st != ZEN_ERR_CORRUPT ==>
+              \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+        /*@ assert st == ZEN_OK || st == ZEN_ERR_NOT_HEAD || st == ZEN_ERR_NOT_ALLOCATED ==>
+              r < k->nslabs && k->slabs[r].cache == c; */
+        /*@ assert \let q = r; \forall integer i; 0 <= i < ZEN_SLAB_MAX_SLOTS ==>
+              (\at(zen_slab_slot_free(k, q, i), Found) <==> \at(zen_slab_slot_free(k, q, i), Pre)); */
+        /*@ assert zen_slab_geometry(c); */
+Freed: __attribute__((unused));
         if (st != ZEN_OK)
-            c->stats.rejected++;
+            zen_slab_count_rejected(k, c);
+        /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Freed, Here}(k, q); */
+        /*@ assert st != ZEN_OK && st != ZEN_ERR_CORRUPT ==> \forall integer q; 0 <= q < k->nslabs ==>
+              zen_slab_record_kept{Pre, Freed}(k, q) && zen_slab_record_kept{Freed, Here}(k, q) &&
+              zen_slab_record_kept{Pre, Here}(k, q); */
+        /*@ assert r < k->nslabs ==> zen_slab_record_kept{Freed, Here}(k, r); */
+        /*@ assert r < k->nslabs ==> k->slabs[r].pfn == \at(k->slabs[r].pfn, Freed) &&
+              k->slabs[r].cache == \at(k->slabs[r].cache, Freed); */
+        /*@ assert c->stride == \at(c->stride, Freed) && c->nslots == \at(c->nslots, Freed); */
+        /*@ assert st == ZEN_ERR_NOT_ALLOCATED ==> r < k->nslabs &&
+              zen_slab_head_at(obj, k->slabs[r].pfn, c->stride, c->nslots); */
+        /*@ assert zen_slab_geometry(c); */
+        /*@ assert st == ZEN_ERR_NOT_ALLOCATED ==> r < k->nslabs &&
+              zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride) ==
+              \at(zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride), Freed); */
+        /*@ assert st == ZEN_ERR_NOT_ALLOCATED ==> r < k->nslabs &&
+              \let i = zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride);
+              i == \at(zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride), Freed) && 0 <= i < c->nslots &&
+              0 <= i / 64 < ZEN_SLAB_MAP_WORDS; */
+        /*@ assert st == ZEN_ERR_NOT_ALLOCATED ==> r < k->nslabs &&
+              \let i = zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride);
+              k->slabs[r].free_map[i / 64] == \at(k->slabs[r].free_map[i / 64], Freed); */
+        /*@ assert st == ZEN_ERR_NOT_ALLOCATED ==> r < k->nslabs &&
+              zen_slab_slot_free(k, r, zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride)); */
     }
     zen_hooks_leave(&k->hooks);
     return st;
@@ -1191,7 +1257,7 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
     uint64_t n = 0;
     zen_hooks_enter(&k->hooks);
     if (!zen_slab_cache_ok(k, c)) {
-        k->stats.rejected++;
+        zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
     } else {
         st = zen_slab_release_empty(k, c, &n);
@@ -1208,7 +1274,7 @@ zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
     uint64_t n = 0;
     zen_hooks_enter(&k->hooks);
     if (!zen_slab_cache_ok(k, c) || c->kmalloc_class != 0u) {
-        k->stats.rejected++;
+        zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
     } else if (c->stats.in_use != 0u) {
         c->stats.rejected++;

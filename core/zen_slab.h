@@ -313,6 +313,16 @@ typedef struct zen_slab_check_report {
     logic integer zen_slab_slot_addr(zen_kmem *k, integer r, integer stride, integer i) =
       zen_slab_slot_at(k->slabs[r].pfn, stride, i);
 
+    // Where obj falls in the slab at frame pfn, for stride-byte slots: its
+    // slot, and whether it lies inside a slot but past its first byte, or at
+    // a slot's first byte. Over values, so that they carry to a state where
+    // the block and the stride are known the same.
+    logic integer zen_slab_slot_of(integer obj, integer pfn, integer stride) = (obj - pfn * ZEN_PAGE_SIZE) / stride;
+    predicate zen_slab_inside_at(integer obj, integer pfn, integer stride, integer nslots) =
+      \let off = obj - pfn * ZEN_PAGE_SIZE; 0 <= off && off / stride < nslots && off % stride != 0;
+    predicate zen_slab_head_at(integer obj, integer pfn, integer stride, integer nslots) =
+      \let off = obj - pfn * ZEN_PAGE_SIZE; 0 <= off && off % stride == 0 && off / stride < nslots;
+
     // At L2, obj is the first byte of slot i of record q, a slab of c, and
     // the slot is in use; at L1 the slot was free in c's slab q, or q was a
     // spare record (a new slab). No other slot of q and no other record
@@ -453,10 +463,7 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires c->kmem == k ==> zen_slab_geometry(c);
     assigns k->stats.rejected, c->stats.rejected, c->stats.in_use, c->stats.empty_slabs,
-            c->head[0 .. ZEN_SLAB_LISTS - 1],
-            k->slabs[0 .. k->nslabs - 1].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1],
-            k->slabs[0 .. k->nslabs - 1].nfree, k->slabs[0 .. k->nslabs - 1].next,
-            k->slabs[0 .. k->nslabs - 1].prev, k->slabs[0 .. k->nslabs - 1].list;
+            c->head[0 .. ZEN_SLAB_LISTS - 1], ZEN_KMEM_RECORD_WRITES(k);
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures c->kmem == \old(c->kmem);
     behavior not_a_cache:
@@ -467,23 +474,18 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
       assumes c->kmem == k;
       ensures \result == ZEN_OK || \result == ZEN_ERR_FOREIGN || \result == ZEN_ERR_WRONG_CACHE ||
               \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
-      // A refusal changes no slot of any slab:
+      // A refusal changes no slab: every record reads as before.
       ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
-        \forall integer q, w; 0 <= q < k->nslabs && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
-          k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]) &&
-          k->slabs[q].nfree == \old(k->slabs[q].nfree);
+        \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
       // Each refusal names what the record of obj's slab says:
       ensures \result == ZEN_ERR_WRONG_CACHE ==> \exists integer r; 0 <= r < k->nslabs &&
         k->slabs[r].cache != \null && k->slabs[r].cache != c &&
         k->slabs[r].pfn <= obj / ZEN_PAGE_SIZE < k->slabs[r].pfn + zen_block_size(k->slabs[r].order);
       ensures \result == ZEN_ERR_NOT_HEAD ==> \exists integer r; 0 <= r < k->nslabs && k->slabs[r].cache == c &&
-        \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
-        0 <= off && off / c->stride < c->nslots && off % c->stride != 0;
+        zen_slab_inside_at(obj, k->slabs[r].pfn, c->stride, c->nslots);
       ensures \result == ZEN_ERR_NOT_ALLOCATED ==> \exists integer r; 0 <= r < k->nslabs &&
-        k->slabs[r].cache == c &&
-        \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
-        0 <= off && off % c->stride == 0 && off / c->stride < c->nslots &&
-        zen_slab_slot_free(k, r, off / c->stride);
+        k->slabs[r].cache == c && zen_slab_head_at(obj, k->slabs[r].pfn, c->stride, c->nslots) &&
+        zen_slab_slot_free(k, r, zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride));
       // Success: obj was the first byte of a live slot of a slab of c, and
       // exactly that slot is free now.
       ensures \result == ZEN_OK ==> \exists integer r; 0 <= r < k->nslabs && k->slabs[r].cache == c &&
@@ -493,8 +495,7 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
         !\at(zen_slab_slot_free(k, r, i), Pre) && zen_slab_slot_free(k, r, i) &&
         (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
           (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre))) &&
-        (\forall integer q, w; 0 <= q < k->nslabs && q != r && 0 <= w < ZEN_SLAB_MAP_WORDS ==>
-          k->slabs[q].free_map[w] == \old(k->slabs[q].free_map[w]));
+        (\forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q));
     complete behaviors;
     disjoint behaviors;
  */

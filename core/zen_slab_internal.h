@@ -244,6 +244,20 @@ static inline void zen_kmem_put_obj(zen_kmem *k, zen_paddr *obj, zen_paddr v)
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
+/* One more refused request (a bad cache, size or address): the kmem stays
+ * valid and reads the same. */
+/*@ requires zen_kmem_valid(k);
+    assigns k->stats.rejected;
+    ensures zen_kmem_valid(k) && zen_kmem_kept{Pre, Post}(k);
+    ensures k->stats.rejected == (uint64_t)(\old(k->stats.rejected) + 1);
+ */
+static inline void zen_kmem_count_rejected(zen_kmem *k)
+{
+    k->stats.rejected++;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
 /* The record of the slab block b (as zen_zone_block_of found it): ZEN_OK
  * with *r when b is owned by the slab layer and its tag names a record of
  * that very block; ZEN_ERR_FOREIGN otherwise. */
@@ -269,27 +283,27 @@ zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
 /* Free the object obj of cache c found in record r: the checks after the
  * record is found, and the list move. An error other than ZEN_ERR_CORRUPT
  * changes nothing; ZEN_ERR_CORRUPT after the slot is freed means the
- * record's list field or free count was broken. */
-/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c) && zen_slab_geometry(c);
-    requires r < k->nslabs;
+ * record's list field was broken. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && r < k->nslabs;
     assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree,
             k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
             k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
             c->stats.empty_slabs, c->stats.in_use;
     ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
             \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_slab_geometry(c);
     // Every answer but OK and CORRUPT leaves the slots as they were:
-    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
-      k->slabs[r].nfree == \old(k->slabs[r].nfree) &&
-      \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==> k->slabs[r].free_map[w] == \old(k->slabs[r].free_map[w]);
+    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==> zen_slab_record_kept{Pre, Post}(k, r);
     ensures \result == ZEN_ERR_WRONG_CACHE ==> k->slabs[r].cache != c;
     ensures \result == ZEN_ERR_NOT_HEAD ==> k->slabs[r].cache == c &&
-      \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
-      0 <= off && off / c->stride < c->nslots && off % c->stride != 0;
+      zen_slab_inside_at(obj, k->slabs[r].pfn, c->stride, c->nslots);
     ensures \result == ZEN_ERR_NOT_ALLOCATED ==> k->slabs[r].cache == c &&
-      \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
-      0 <= off && off % c->stride == 0 && off / c->stride < c->nslots &&
-      zen_slab_slot_free(k, r, off / c->stride);
+      zen_slab_head_at(obj, k->slabs[r].pfn, c->stride, c->nslots) &&
+      zen_slab_slot_free(k, r, zen_slab_slot_of(obj, k->slabs[r].pfn, c->stride));
     // OK: the object was the start of a live slot of c's slab, and exactly
     // that slot is free now.
     ensures \result == ZEN_OK ==> k->slabs[r].cache == c &&
