@@ -173,10 +173,6 @@ typedef struct zen_slab_check_report {
     const zen_slab_cache *cache;
 } zen_slab_check_report;
 
-/* For assigns clauses: what taking or returning a block of k's zones may
- * write (the zone set's statistics, frame descriptors and bitmap words, and
- * each zone's page statistics). No direct map: the slab layer never asks
- * for a zeroed block, and the zones write a map only to zero one. */
 /* The records a slab operation may write. The list fields are named as
  * well as the whole records: a list move writes just those fields of every
  * record, and WP proves such a write inside its caller's frame only when
@@ -186,6 +182,10 @@ typedef struct zen_slab_check_report {
     (k)->slabs[0 .. (k)->nslabs - 1], (k)->slabs[0 .. (k)->nslabs - 1].next,                            \
     (k)->slabs[0 .. (k)->nslabs - 1].prev, (k)->slabs[0 .. (k)->nslabs - 1].list
 
+/* For assigns clauses: what taking or returning a block of k's zones may
+ * write (the zone set's statistics, frame descriptors and bitmap words, and
+ * each zone's page statistics). No direct map: the slab layer never asks
+ * for a zeroed block, and the zones write a map only to zero one. */
 #define ZEN_KMEM_ZONE_WRITES(k)                                                                         \
     (k)->zones->stats, (k)->zones->frames[0 .. (k)->zones->nframes - 1],                                \
     (k)->zones->words[0 .. (k)->zones->nwords - 1],                                                     \
