@@ -140,11 +140,12 @@ static void zen_open(zen_side *z)
         die("zen_slab_alloc (held)", st);
 }
 
-static void zen_check(zen_side *z, const char *when)
+/* ncaches is 1 while c64 is a cache of the kmem, 0 once it is destroyed. */
+static void zen_check(zen_side *z, const char *when, uint32_t ncaches)
 {
     zen_slab_check_report r;
     const zen_slab_cache *caches[1] = {&z->c64};
-    zen_status st = zen_kmem_check(&z->k, caches, 1, &r);
+    zen_status st = zen_kmem_check(&z->k, caches, ncaches, &r);
     if (st != ZEN_OK) {
         fprintf(stderr, "slab_bench: zen_kmem_check %s: invariant %u at record %u\n", when,
                 (unsigned)r.invariant, (unsigned)r.record);
@@ -237,7 +238,7 @@ static void zen_close(zen_side *z)
     for (unsigned i = 0; i < ZEN_KMALLOC_CLASSES; i++)
         if ((st = zen_slab_shrink(&z->k, &z->k.classes[i], NULL)) != ZEN_OK)
             die("zen_slab_shrink", st);
-    zen_check(z, "after draining");
+    zen_check(z, "after draining", 0);
     if (zen_free_frames(z) != ZONE_BYTES >> ZEN_PAGE_SHIFT || z->k.stats.spare_records != NRECORDS) {
         fprintf(stderr, "slab_bench: Zen: frames or records lost after draining\n");
         exit(1);
@@ -470,7 +471,7 @@ int main(void)
     }
 
     /* The Zen state after the run, checked before anything is printed. */
-    zen_check(&g_zen, "after the run");
+    zen_check(&g_zen, "after the run", 1);
     uint64_t slabs = 0, empty = 0;
     for (unsigned i = 0; i < ZEN_KMALLOC_CLASSES; i++) {
         slabs += g_zen.k.classes[i].stats.slabs;
