@@ -43,11 +43,7 @@ static void zen_kmem_spare_all(zen_slab *slabs, uint32_t nslabs)
         loop assigns r, slabs[0 .. nslabs - 1];
         loop variant nslabs - r; */
     for (uint32_t r = 0; r < nslabs; r++) {
-        zen_slab spare = {0};
-        spare.list = ZEN_SLAB_SPARE;
-        spare.prev = ZEN_SLAB_NONE;
-        spare.next = r + 1u < nslabs ? r + 1u : ZEN_SLAB_NONE;
-        slabs[r] = spare;
+        zen_slab_make_spare(&slabs[r], r + 1u < nslabs ? r + 1u : ZEN_SLAB_NONE);
     }
 }
 

@@ -58,6 +58,7 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_zone_places_kept{Pre, Post}(k);
  */
 static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -636,47 +637,228 @@ Got: __attribute__((unused));
     return ZEN_OK;
 }
 
-/* Return the empty slab in record r to the zones and the record to the
- * spare list. */
-static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
+/* Return the block of 2^order frames at pfn, one of the slab layer's, to
+ * the zones; the answer is the zones'. Only the zone set changes: c and
+ * every record read as before. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns ZEN_KMEM_ZONE_WRITES(k);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+ */
+static zen_status zen_slab_put_block(zen_kmem *k, zen_slab_cache *c, zen_pfn pfn, unsigned order)
 {
-    zen_slab *s = &k->slabs[r];
-    if (s->list != ZEN_SLAB_EMPTY || s->cache != c)
-        return ZEN_ERR_CORRUPT;
-    zen_status st = zen_zone_free(k->zones, s->pfn, s->order);
-    if (st != ZEN_OK)
-        return st;
-    zen_slab_unlink(k, c, r);
+    (void)c; /* named by the contract only */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs ==> \separated(&k->slabs[p], k->zones); */
+    /*@ assert \forall integer p; 0 <= p < k->nslabs ==>
+          \separated(&k->slabs[p], k->zones->words + (0 .. k->zones->nwords - 1)); */
+    /*@ assert \separated(c, k->zones) && \separated(c, k->zones->words + (0 .. k->zones->nwords - 1)) &&
+          \separated(c, k->zones->frames + (0 .. k->zones->nframes - 1)); */
+    /*@ assert \separated(&c->stats.in_use, &k->zones->stats.rejected) &&
+          \separated(&c->stats.in_use, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
+          \separated(&c->stats.in_use, k->zones->words + (0 .. k->zones->nwords - 1)); */
+    zen_status st = zen_zone_free(k->zones, pfn, order);
+    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && k->zones == \at(k->zones, Pre); */
+    /*@ ghost uint32_t q = 0; */
+    /*@ ghost
+      /@ loop invariant 0 <= q <= k->nslabs;
+         loop invariant \forall integer p; 0 <= p < q ==> zen_slab_record_kept{Pre, Here}(k, p);
+         loop assigns q;
+         loop variant k->nslabs - q; @/
+      for (q = 0; q < k->nslabs; q++) {
+        /@ assert \let j = (integer)q; \at(\separated(&k->slabs[j], k->zones) &&
+                                           \separated(&k->slabs[j], k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
+        /@ assert \let j = (integer)q; \at(\separated(&k->slabs[j].pfn, &k->zones->stats) &&
+                                           \separated(&k->slabs[j].pfn, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
+                                           \separated(&k->slabs[j].pfn, k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
+        /@ assert \let j = (integer)q; \at(\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+                   \separated(&k->slabs[j].free_map[w], &k->zones->stats) &&
+                   \separated(&k->slabs[j].free_map[w], &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
+                   \separated(&k->slabs[j].free_map[w], k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
+        /@ assert \let j = (integer)q; k->slabs[j].pfn == \at(k->slabs[j].pfn, Pre) &&
+                   \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
+                     k->slabs[j].free_map[w] == \at(k->slabs[j].free_map[w], Pre); @/
+        /@ assert zen_slab_record_kept{Pre, Here}(k, (integer)q); @/
+      }
+    */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert c->stats.in_use == \at(c->stats.in_use, Pre); */
+    /*@ assert c->kmem == \at(c->kmem, Pre); */
+    /*@ assert c->stride == \at(c->stride, Pre) && c->nslots == \at(c->nslots, Pre); */
+    /*@ assert c->align == \at(c->align, Pre); */
+    /*@ assert c->order == \at(c->order, Pre); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    return st;
+}
+
+/* Count a slab of c returned to the zones. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->stats.slabs, c->stats.empty_slabs;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+ */
+static void zen_slab_count_gone(zen_kmem *k, zen_slab_cache *c)
+{
+    (void)k; /* named by the contract only */
     c->stats.slabs--;
     c->stats.empty_slabs--;
-    s->cache = 0;
-    s->pfn = 0;
-    s->nfree = 0;
-    s->order = 0;
-    s->kclass = 0;
-    s->list = ZEN_SLAB_SPARE;
-    zen_slab_map_fill(s, 0);
-    s->next = k->spare;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
+/* Put record r, spare now, at the head of the spare list. */
+/*@ requires zen_kmem_valid(k) && r < k->nslabs;
+    assigns k->spare, k->stats.spare_records;
+    ensures zen_kmem_valid(k) && k->spare == r;
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+ */
+static void zen_slab_respare(zen_kmem *k, uint32_t r)
+{
     k->spare = r;
     k->stats.spare_records++;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
+}
+
+/* Make record r, an empty slab of c whose block the zones have back,
+ * spare: off c's empty list, counted, rewritten whole as a spare record
+ * (built in a local, as the claim builds a new slab) and put at the head
+ * of the spare list. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires r < k->nslabs && k->slabs[r].list == ZEN_SLAB_EMPTY;
+    assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+            c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
+    ensures k->slabs[r].cache == \null && k->slabs[r].list == ZEN_SLAB_SPARE && k->spare == r;
+    ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+ */
+static void zen_slab_unclaim(zen_kmem *k, zen_slab_cache *c, uint32_t r)
+{
+    zen_slab_unlink(k, c, r);
+Unlinked: __attribute__((unused));
+    zen_slab_count_gone(k, c);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
+          zen_slab_record_kept{Pre, Unlinked}(k, q) && zen_slab_record_kept{Unlinked, Here}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Unlinked}(k) && zen_kmem_zone_places_kept{Unlinked, Here}(k); */
+    /*@ assert k->zones == \at(k->zones, Pre); */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+Counted: __attribute__((unused));
+    zen_slab spare;
+    zen_slab_make_spare(&spare, k->spare);
+    zen_slab_store(k, c, r, &spare);
+Stored: __attribute__((unused));
+    zen_slab_respare(k, r);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Stored, Here}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
+          zen_slab_record_kept{Counted, Stored}(k, q) && zen_slab_record_kept{Stored, Here}(k, q) &&
+          zen_slab_record_kept{Counted, Here}(k, q) && zen_slab_record_kept{Pre, Counted}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_kmem_zone_places_kept{Counted, Stored}(k) && zen_kmem_zone_places_kept{Stored, Here}(k); */
+    /*@ assert k->zones == \at(k->zones, Pre); */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
+    /*@ assert zen_slab_records_ok(k) && zen_slab_cache_apart(k, c); */
+}
+
+/* Return the empty slab in record r to the zones and the record to the
+ * spare list. ZEN_ERR_CORRUPT, the records and c as they were, when r is
+ * not an empty slab of c on c's empty list (its free count is checked too,
+ * so a broken list field never returns a block with live objects), or
+ * when the zones refuse the block. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires r < k->nslabs;
+    assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            ZEN_KMEM_ZONE_WRITES(k);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
+    // Only an empty slab of c goes, and its record is spare then:
+    ensures \result == ZEN_OK ==> \old(k->slabs[r].cache) == c && \old(k->slabs[r].nfree) == c->nslots &&
+      k->slabs[r].cache == \null && k->slabs[r].list == ZEN_SLAB_SPARE;
+    ensures \result != ZEN_OK ==> zen_slab_record_kept{Pre, Post}(k, r);
+    ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+ */
+static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
+{
+    if (k->slabs[r].list != ZEN_SLAB_EMPTY || k->slabs[r].cache != c || k->slabs[r].nfree != c->nslots)
+        return ZEN_ERR_CORRUPT;
+    if (zen_slab_put_block(k, c, k->slabs[r].pfn, k->slabs[r].order) != ZEN_OK)
+        return ZEN_ERR_CORRUPT;
+Freed: __attribute__((unused));
+    zen_slab_unclaim(k, c, r);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
+          zen_slab_record_kept{Pre, Freed}(k, q) && zen_slab_record_kept{Freed, Here}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Freed}(k) && zen_kmem_zone_places_kept{Freed, Here}(k); */
+    /*@ assert k->zones == \at(k->zones, Pre); */
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
     return ZEN_OK;
 }
 
 /* Release every empty slab of c; *released counts them. The walk is bounded
  * by the pool, so a cyclic list ends as ZEN_ERR_CORRUPT. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires \valid(released) && \separated(released, c, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, released);
+    assigns *released, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            ZEN_KMEM_ZONE_WRITES(k);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) &&
+      c->head[ZEN_SLAB_EMPTY - 1] == ZEN_SLAB_NONE;
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
+    ensures \forall integer q; 0 <= q < k->nslabs &&
+      (\old(k->slabs[q].cache) != c || \old(k->slabs[q].nfree) != c->nslots) ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures *released <= k->nslabs;
+ */
 static zen_status zen_slab_release_empty(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
 {
     uint64_t n = 0;
     zen_status st = ZEN_OK;
-    uint32_t r = c->head[ZEN_SLAB_EMPTY - 1u];
-    while (r != ZEN_SLAB_NONE && st == ZEN_OK) {
+    /*@ loop invariant n <= k->nslabs && (st == ZEN_OK || st == ZEN_ERR_CORRUPT);
+        loop invariant st == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+        loop invariant zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+        loop invariant k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre);
+        loop invariant zen_kmem_zone_places_kept{Pre, Here}(k);
+        loop invariant zen_slab_cache_kept{Pre, Here}(c);
+        loop invariant \forall integer q; 0 <= q < k->nslabs &&
+          (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
+          zen_slab_record_kept{Pre, Here}(k, q);
+        loop assigns n, st, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+          c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs, ZEN_KMEM_ZONE_WRITES(k);
+        loop variant k->nslabs - n + (st == ZEN_OK ? 1 : 0); */
+    while (st == ZEN_OK && c->head[ZEN_SLAB_EMPTY - 1u] != ZEN_SLAB_NONE) {
+        uint32_t r = c->head[ZEN_SLAB_EMPTY - 1u];
         if (r >= k->nslabs || n >= k->nslabs)
             st = ZEN_ERR_CORRUPT;
         else if ((st = zen_slab_release(k, c, r)) == ZEN_OK)
             n++;
-        r = c->head[ZEN_SLAB_EMPTY - 1u];
     }
+Ended: __attribute__((unused));
     *released = n;
+    /*@ assert st == ZEN_OK ==> zen_zone_set_same_shape{Ended, Here}(k->zones); */
+    /*@ assert st == ZEN_OK ==> zen_kmem_kept{Ended, Here}(k); */
     return st;
 }
 
@@ -1262,10 +1444,28 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
     } else {
         st = zen_slab_release_empty(k, c, &n);
     }
+Counted: __attribute__((unused));
     if (released != 0)
         *released = n;
+    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Counted, Here}(k->zones); */
+    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_kept{Counted, Here}(k); */
     zen_hooks_leave(&k->hooks);
     return st;
+}
+
+/* Mark c destroyed: no longer a cache of any kmem. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->kmem;
+    ensures zen_kmem_valid(k) && c->kmem == \null;
+    ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static void zen_slab_retire(zen_kmem *k, zen_slab_cache *c)
+{
+    (void)k; /* named by the contract only */
+    c->kmem = 0;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
 
 zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
@@ -1277,10 +1477,13 @@ zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
         zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
     } else if (c->stats.in_use != 0u) {
-        c->stats.rejected++;
+        zen_slab_count_rejected(k, c);
         st = ZEN_ERR_BUSY;
+    } else if (c->head[ZEN_SLAB_PARTIAL - 1u] != ZEN_SLAB_NONE || c->head[ZEN_SLAB_FULL - 1u] != ZEN_SLAB_NONE) {
+        /* No object is live, so only the empty list may hold slabs. */
+        st = ZEN_ERR_CORRUPT;
     } else if ((st = zen_slab_release_empty(k, c, &n)) == ZEN_OK) {
-        c->kmem = 0;
+        zen_slab_retire(k, c);
     }
     zen_hooks_leave(&k->hooks);
     return st;

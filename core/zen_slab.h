@@ -502,22 +502,67 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
 zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj);
 
 /* Return every empty slab of c to the zone allocator; *released (when not
- * NULL) is the number of slabs returned. ZEN_ERR_INVAL when c is not a live
- * cache of k. O(empty slabs * zone free). */
-/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
-    requires released == \null || (\valid(released) && \separated(released, c, k));
-    assigns *c, *released, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
-            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ * NULL) is the number of slabs returned. A slab with a live object never
+ * goes: its record is checked to be empty first. ZEN_ERR_INVAL when c is
+ * not a live cache of k. O(empty slabs * zone free). */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires released == \null || (\valid(released) && \separated(released, c, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, released));
+    assigns *released, k->stats.rejected, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            ZEN_KMEM_ZONE_WRITES(k);
+    ensures c->kmem == \old(c->kmem);
+    behavior not_a_cache:
+      assumes c->kmem != k;
+      assigns *released, k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL && zen_kmem_valid(k);
+      ensures released != \null ==> *released == 0;
+    behavior cache:
+      assumes c->kmem == k;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      // Success: c has no empty slab left.
+      ensures \result == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) &&
+        c->head[ZEN_SLAB_EMPTY - 1] == ZEN_SLAB_NONE;
+      ensures zen_slab_cache_kept{Pre, Post}(c);
+      // Only empty slabs of c go: every other record reads as before.
+      ensures \forall integer q; 0 <= q < k->nslabs &&
+        (\old(k->slabs[q].cache) != c || \old(k->slabs[q].nfree) != c->nslots) ==>
+        zen_slab_record_kept{Pre, Post}(k, q);
+      ensures released != \null ==> *released <= k->nslabs;
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released);
 
 /* Destroy cache c: ZEN_ERR_BUSY while any object is live (nothing changes
- * then); otherwise its empty slabs go back to the zone allocator and c is no
- * longer a cache of k. ZEN_ERR_INVAL when c is not a live cache of k, or is
- * one of the kmalloc classes. */
-/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
-    assigns *c, k->slabs[0 .. k->nslabs - 1], k->spare, k->stats, *k->zones,
-            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ * then but c's `rejected`); otherwise its empty slabs go back to the zone
+ * allocator and c is no longer a cache of k. ZEN_ERR_INVAL when c is not a
+ * live cache of k, or is one of the kmalloc classes; ZEN_ERR_CORRUPT when
+ * no object is live but a partial or full list is not empty. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    assigns c->kmem, c->stats.rejected, k->stats.rejected, k->spare, k->stats.spare_records,
+            ZEN_KMEM_RECORD_WRITES(k), c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            ZEN_KMEM_ZONE_WRITES(k);
+    behavior not_a_cache:
+      assumes c->kmem != k || c->kmalloc_class != 0;
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL && zen_kmem_valid(k);
+    behavior busy:
+      assumes c->kmem == k && c->kmalloc_class == 0 && c->stats.in_use != 0;
+      assigns c->stats.rejected;
+      ensures \result == ZEN_ERR_BUSY && zen_kmem_valid(k) && c->kmem == k;
+    behavior idle:
+      assumes c->kmem == k && c->kmalloc_class == 0 && c->stats.in_use == 0;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      // Success: c held no slab but empty ones, and they are gone with c.
+      ensures \result == ZEN_OK ==> zen_kmem_valid(k) && c->kmem == \null &&
+        c->head[ZEN_SLAB_EMPTY - 1] == ZEN_SLAB_NONE && c->head[ZEN_SLAB_PARTIAL - 1] == ZEN_SLAB_NONE &&
+        c->head[ZEN_SLAB_FULL - 1] == ZEN_SLAB_NONE;
+      ensures \result != ZEN_OK ==> c->kmem == k;
+      ensures \forall integer q; 0 <= q < k->nslabs && \old(k->slabs[q].cache) != c ==>
+        zen_slab_record_kept{Pre, Post}(k, q);
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c);
 

@@ -200,6 +200,20 @@ static inline unsigned zen_popcount64(uint64_t x)
     return n;
 }
 
+/* Make *s a spare record, first on the spare list before next. */
+/*@ requires \valid(s);
+    assigns *s;
+    ensures s->cache == \null && s->list == ZEN_SLAB_SPARE && s->next == next && s->prev == ZEN_SLAB_NONE;
+ */
+static inline void zen_slab_make_spare(zen_slab *s, uint32_t next)
+{
+    zen_slab spare = {0};
+    spare.list = ZEN_SLAB_SPARE;
+    spare.prev = ZEN_SLAB_NONE;
+    spare.next = next;
+    *s = spare;
+}
+
 /* What zen_kmem_get_block answers: a status and, on ZEN_OK, the block's
  * first frame. Returned by value: a caller that passed the address of a
  * local instead would change WP's allocation table, and every \valid fact
