@@ -646,7 +646,7 @@ Got: __attribute__((unused));
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k) && zen_slab_busy_lists_kept{Pre, Post}(c);
  */
 static zen_status zen_slab_put_block(zen_kmem *k, zen_slab_cache *c, zen_pfn pfn, unsigned order)
 {
@@ -689,6 +689,8 @@ static zen_status zen_slab_put_block(zen_kmem *k, zen_slab_cache *c, zen_pfn pfn
     /*@ assert c->stride == \at(c->stride, Pre) && c->nslots == \at(c->nslots, Pre); */
     /*@ assert c->align == \at(c->align, Pre); */
     /*@ assert c->order == \at(c->order, Pre); */
+    /*@ assert c->head[ZEN_SLAB_PARTIAL - 1] == \at(c->head[ZEN_SLAB_PARTIAL - 1], Pre); */
+    /*@ assert c->head[ZEN_SLAB_FULL - 1] == \at(c->head[ZEN_SLAB_FULL - 1], Pre); */
     /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
@@ -742,11 +744,12 @@ static void zen_slab_respare(zen_kmem *k, uint32_t r)
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures k->slabs[r].cache == \null && k->slabs[r].list == ZEN_SLAB_SPARE && k->spare == r;
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k) && zen_slab_busy_lists_kept{Pre, Post}(c);
  */
 static void zen_slab_unclaim(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
     zen_slab_unlink(k, c, r);
+    /*@ assert zen_slab_busy_lists_kept{Pre, Here}(c); */
 Unlinked: __attribute__((unused));
     zen_slab_count_gone(k, c);
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==>
@@ -757,10 +760,12 @@ Unlinked: __attribute__((unused));
     /*@ assert k->zones == \at(k->zones, Pre); */
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_slab_busy_lists_kept{Pre, Here}(c); */
 Counted: __attribute__((unused));
     zen_slab spare;
     zen_slab_make_spare(&spare, k->spare);
     zen_slab_store(k, c, r, &spare);
+    /*@ assert zen_slab_busy_lists_kept{Pre, Here}(c); */
 Stored: __attribute__((unused));
     zen_slab_respare(k, r);
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Stored, Here}(k, q); */
@@ -774,6 +779,8 @@ Stored: __attribute__((unused));
     /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
     /*@ assert zen_slab_records_ok(k) && zen_slab_cache_apart(k, c); */
+    /*@ assert c->head[ZEN_SLAB_PARTIAL - 1] == \at(c->head[ZEN_SLAB_PARTIAL - 1], Pre); */
+    /*@ assert c->head[ZEN_SLAB_FULL - 1] == \at(c->head[ZEN_SLAB_FULL - 1], Pre); */
 }
 
 /* Return the empty slab in record r to the zones and the record to the
@@ -784,7 +791,7 @@ Stored: __attribute__((unused));
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires r < k->nslabs;
     assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
-            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs,
             ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
@@ -795,7 +802,7 @@ Stored: __attribute__((unused));
       k->slabs[r].cache == \null && k->slabs[r].list == ZEN_SLAB_SPARE;
     ensures \result != ZEN_OK ==> zen_slab_record_kept{Pre, Post}(k, r);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k) && zen_slab_busy_lists_kept{Pre, Post}(c);
  */
 static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -815,51 +822,81 @@ Freed: __attribute__((unused));
     return ZEN_OK;
 }
 
-/* Release every empty slab of c; *released counts them. The walk is bounded
- * by the pool, so a cyclic list ends as ZEN_ERR_CORRUPT. */
+/* What zen_slab_release_empty answers: a status and how many slabs went
+ * back. Returned by value, as zen_kmem_block is. */
+typedef struct zen_slab_released {
+    zen_status status;
+    uint64_t slabs;
+} zen_slab_released;
+
+/* Release every empty slab of c, counting them. The walk is bounded by the
+ * pool, so a cyclic list ends as ZEN_ERR_CORRUPT. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
-    requires \valid(released) && \separated(released, c, k, k->slabs + (0 .. k->nslabs - 1)) &&
-      zen_zone_writes_apart(k->zones, released);
-    assigns *released, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
-            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+    assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
+            c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs,
             ZEN_KMEM_ZONE_WRITES(k);
-    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-    ensures \result == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) &&
+    ensures \result.status == ZEN_OK || \result.status == ZEN_ERR_CORRUPT;
+    ensures \result.status == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) &&
       c->head[ZEN_SLAB_EMPTY - 1] == ZEN_SLAB_NONE;
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs &&
       (\old(k->slabs[q].cache) != c || \old(k->slabs[q].nfree) != c->nslots) ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures *released <= k->nslabs;
+    ensures \result.slabs <= k->nslabs;
+    ensures zen_kmem_zone_places_kept{Pre, Post}(k) && zen_slab_busy_lists_kept{Pre, Post}(c);
  */
-static zen_status zen_slab_release_empty(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
+static zen_slab_released zen_slab_release_empty(zen_kmem *k, zen_slab_cache *c)
 {
-    uint64_t n = 0;
-    zen_status st = ZEN_OK;
-    /*@ loop invariant n <= k->nslabs && (st == ZEN_OK || st == ZEN_ERR_CORRUPT);
-        loop invariant st == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    zen_slab_released out = { ZEN_OK, 0 };
+    /* The loop's frame names the pool and the zone set's arrays through
+     * ghost copies of their pointers, which the invariant keeps equal to
+     * the kmem's: the releases' frames then fall inside it. */
+    /*@ ghost zen_slab *slabs = k->slabs; */
+    /*@ ghost zen_zone_set *zones = k->zones; */
+    /*@ ghost zen_page_frame *frames = k->zones->frames; */
+    /*@ ghost uint64_t *words = k->zones->words; */
+    /*@ loop invariant out.slabs <= k->nslabs && (out.status == ZEN_OK || out.status == ZEN_ERR_CORRUPT);
+        loop invariant out.status == ZEN_OK ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
         loop invariant zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
-        loop invariant k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre);
-        loop invariant zen_kmem_zone_places_kept{Pre, Here}(k);
+        loop invariant k->slabs == slabs && k->nslabs == \at(k->nslabs, Pre);
+        loop invariant k->zones == zones && zones->frames == frames && zones->words == words;
+        loop invariant zen_kmem_zone_places_kept{Pre, Here}(k) && zen_slab_busy_lists_kept{Pre, Here}(c);
+        loop invariant zones->nframes == \at(k->zones->nframes, Pre) && zones->nwords == \at(k->zones->nwords, Pre);
         loop invariant zen_slab_cache_kept{Pre, Here}(c);
         loop invariant \forall integer q; 0 <= q < k->nslabs &&
           (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
           zen_slab_record_kept{Pre, Here}(k, q);
-        loop assigns n, st, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
-          c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs, ZEN_KMEM_ZONE_WRITES(k);
-        loop variant k->nslabs - n + (st == ZEN_OK ? 1 : 0); */
-    while (st == ZEN_OK && c->head[ZEN_SLAB_EMPTY - 1u] != ZEN_SLAB_NONE) {
+        loop assigns out, k->spare, k->stats.spare_records,
+          slabs[0 .. \at(k->nslabs, Pre) - 1], slabs[0 .. \at(k->nslabs, Pre) - 1].next,
+          slabs[0 .. \at(k->nslabs, Pre) - 1].prev, slabs[0 .. \at(k->nslabs, Pre) - 1].list,
+          c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs,
+          zones->stats, frames[0 .. \at(k->zones->nframes, Pre) - 1], words[0 .. \at(k->zones->nwords, Pre) - 1],
+          zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats;
+        loop variant k->nslabs - out.slabs + (out.status == ZEN_OK ? 1 : 0); */
+    while (out.status == ZEN_OK && c->head[ZEN_SLAB_EMPTY - 1u] != ZEN_SLAB_NONE) {
         uint32_t r = c->head[ZEN_SLAB_EMPTY - 1u];
-        if (r >= k->nslabs || n >= k->nslabs)
-            st = ZEN_ERR_CORRUPT;
-        else if ((st = zen_slab_release(k, c, r)) == ZEN_OK)
-            n++;
+        if (r >= k->nslabs || out.slabs >= k->nslabs) {
+            out.status = ZEN_ERR_CORRUPT;
+        } else {
+Before: __attribute__((unused));
+            out.status = zen_slab_release(k, c, r);
+            /* A record kept so far is not one the release may take. */
+            /*@ assert \forall integer q; 0 <= q < k->nslabs &&
+                  (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
+                  zen_slab_record_kept{Before, Here}(k, q); */
+            /*@ assert \forall integer q; 0 <= q < k->nslabs &&
+                  (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
+                  zen_slab_record_kept{Pre, Before}(k, q) && zen_slab_record_kept{Before, Here}(k, q) &&
+                  zen_slab_record_kept{Pre, Here}(k, q); */
+            /*@ assert zen_kmem_zone_places_kept{Pre, Before}(k) && zen_kmem_zone_places_kept{Before, Here}(k); */
+            /*@ assert k->zones == \at(k->zones, Pre); */
+            /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+            /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+            if (out.status == ZEN_OK)
+                out.slabs++;
+        }
     }
-Ended: __attribute__((unused));
-    *released = n;
-    /*@ assert st == ZEN_OK ==> zen_zone_set_same_shape{Ended, Here}(k->zones); */
-    /*@ assert st == ZEN_OK ==> zen_kmem_kept{Ended, Here}(k); */
-    return st;
+    return out;
 }
 
 /* ---- caches ------------------------------------------------------------------- */
@@ -1433,6 +1470,27 @@ Freed: __attribute__((unused));
     return st;
 }
 
+/* Store n in *released, a word apart from the kmem, c, the records and
+ * the zone set: all of them read as before. */
+/*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires \valid(released) && \separated(released, c, k, k->slabs + (0 .. k->nslabs - 1)) &&
+      zen_zone_writes_apart(k->zones, released);
+    assigns *released;
+    ensures *released == n && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_cache_kept{Pre, Post}(c) && c->head[ZEN_SLAB_EMPTY - 1] == \old(c->head[ZEN_SLAB_EMPTY - 1]);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+ */
+static void zen_slab_put_count(zen_kmem *k, zen_slab_cache *c, uint64_t *released, uint64_t n)
+{
+    (void)k; /* named by the contract only */
+    (void)c;
+    *released = n;
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_kept{Pre, Here}(k); */
+}
+
 zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
 {
     zen_status st;
@@ -1442,13 +1500,26 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
         zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
     } else {
-        st = zen_slab_release_empty(k, c, &n);
+        zen_slab_released out = zen_slab_release_empty(k, c);
+        st = out.status;
+        n = out.slabs;
+        /*@ assert \forall integer q; 0 <= q < k->nslabs &&
+              (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
+              zen_slab_record_kept{Pre, Here}(k, q); */
     }
+    /*@ assert c->kmem == k ==> \forall integer q; 0 <= q < k->nslabs &&
+          (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
+          zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert released != \null ==> zen_zone_writes_apart(k->zones, released); */
 Counted: __attribute__((unused));
     if (released != 0)
-        *released = n;
-    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Counted, Here}(k->zones); */
-    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_kept{Counted, Here}(k); */
+        zen_slab_put_count(k, c, released, n);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Counted, Here}(k, q); */
+    /*@ assert c->nslots == \at(c->nslots, Counted) && c->kmem == \at(c->kmem, Counted); */
+    /*@ assert c->kmem == k ==> \forall integer q; 0 <= q < k->nslabs &&
+          (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
+          zen_slab_record_kept{Pre, Counted}(k, q) && zen_slab_record_kept{Counted, Here}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
     zen_hooks_leave(&k->hooks);
     return st;
 }
@@ -1471,7 +1542,6 @@ static void zen_slab_retire(zen_kmem *k, zen_slab_cache *c)
 zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
 {
     zen_status st;
-    uint64_t n = 0;
     zen_hooks_enter(&k->hooks);
     if (!zen_slab_cache_ok(k, c) || c->kmalloc_class != 0u) {
         zen_kmem_count_rejected(k);
@@ -1482,7 +1552,8 @@ zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
     } else if (c->head[ZEN_SLAB_PARTIAL - 1u] != ZEN_SLAB_NONE || c->head[ZEN_SLAB_FULL - 1u] != ZEN_SLAB_NONE) {
         /* No object is live, so only the empty list may hold slabs. */
         st = ZEN_ERR_CORRUPT;
-    } else if ((st = zen_slab_release_empty(k, c, &n)) == ZEN_OK) {
+    } else if ((st = zen_slab_release_empty(k, c).status) == ZEN_OK) {
+        /*@ assert c->head[ZEN_SLAB_PARTIAL - 1] == ZEN_SLAB_NONE && c->head[ZEN_SLAB_FULL - 1] == ZEN_SLAB_NONE; */
         zen_slab_retire(k, c);
     }
     zen_hooks_leave(&k->hooks);

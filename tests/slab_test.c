@@ -283,6 +283,44 @@ static void test_destroy(void)
     check_ok(f);
 }
 
+/* Shrink and destroy believe no list field alone: a slab with a live object
+ * never goes back, whatever list names it, and destroy refuses a cache whose
+ * partial or full list holds a slab while no object is live. */
+static void test_release_checks(void)
+{
+    g_ctx = "release checks";
+    fx *f = fx_open(NRECORDS, 0);
+    zen_slab_cache c;
+    CHECK_ST(create(f, &c, 1000, 0, 0, 0, 0), ZEN_OK);
+    zen_paddr a;
+    CHECK_ST(zen_slab_alloc(&f->k, &c, &a), ZEN_OK);
+    uint64_t held = free_frames(f);
+    /* record 0, a partial slab, moved by hand to the empty list */
+    CHECK_EQ(c.head[ZEN_SLAB_PARTIAL - 1u], 0);
+    c.head[ZEN_SLAB_PARTIAL - 1u] = ZEN_SLAB_NONE;
+    c.head[ZEN_SLAB_EMPTY - 1u] = 0;
+    f->records[0].list = ZEN_SLAB_EMPTY;
+    uint64_t released = 7;
+    CHECK_ST(zen_slab_shrink(&f->k, &c, &released), ZEN_ERR_CORRUPT);
+    CHECK_EQ(free_frames(f), held);
+    CHECK(f->records[0].cache == &c);
+    CHECK_EQ(c.stats.slabs, 1);
+    c.head[ZEN_SLAB_EMPTY - 1u] = ZEN_SLAB_NONE;
+    c.head[ZEN_SLAB_PARTIAL - 1u] = 0;
+    f->records[0].list = ZEN_SLAB_PARTIAL;
+    check_ok(f);
+    CHECK_ST(zen_slab_free(&f->k, &c, a), ZEN_OK);
+    /* no object live, but the full list names a slab */
+    c.head[ZEN_SLAB_FULL - 1u] = 0;
+    CHECK_ST(destroy(f, &c), ZEN_ERR_CORRUPT);
+    CHECK(c.kmem == &f->k);
+    CHECK_EQ(free_frames(f), held);
+    c.head[ZEN_SLAB_FULL - 1u] = ZEN_SLAB_NONE;
+    check_ok(f);
+    CHECK_ST(destroy(f, &c), ZEN_OK);
+    check_ok(f);
+}
+
 /* The constructor runs on every slot when a slab is made, and only then. */
 typedef struct ctor_log {
     unsigned calls;
@@ -555,6 +593,7 @@ int main(void)
     test_alignment();
     test_bad_frees();
     test_destroy();
+    test_release_checks();
     test_ctor();
     test_exhaustion();
     test_fail_injection();
