@@ -90,15 +90,15 @@
                    (0 .. \at(s->zone[2].pages.nframes, L1) * ZEN_PAGE_WORDS_PER_FRAME - 1))) ==>
       zen_zone_set_valid{L2}(s);
 
-    // Where the zone set's memory lies (its arrays, spans and direct maps)
-    // is the same at L1 and L2, and so is the set: what
-    // zen_zone_writes_apart reads.
     // Cache c's partial and full lists start where they did: a release
     // touches only the empty list.
     predicate zen_slab_busy_lists_kept{L1, L2}(zen_slab_cache *c) =
       \at(c->head[ZEN_SLAB_PARTIAL - 1], L1) == \at(c->head[ZEN_SLAB_PARTIAL - 1], L2) &&
       \at(c->head[ZEN_SLAB_FULL - 1], L1) == \at(c->head[ZEN_SLAB_FULL - 1], L2);
 
+    // Where the zone set's memory lies (its arrays, spans and direct maps)
+    // is the same at L1 and L2, and so is the set: what
+    // zen_zone_writes_apart reads.
     predicate zen_kmem_zone_places_kept{L1, L2}(zen_kmem *k) =
       \at(k->zones, L1) == \at(k->zones, L2) &&
       zen_zone_set_same_arrays{L1, L2}(\at(k->zones, L1)) && zen_zone_set_same_spans{L1, L2}(\at(k->zones, L1));
