@@ -6,6 +6,7 @@
  * fields read from records are checked before they index anything, so a
  * corrupted record makes an operation answer ZEN_ERR_CORRUPT (or end a list
  * early), never read or write outside the pool. */
+#include <stdbool.h>
 #include "zen_slab_internal.h"
 
 /* Keeping a record is transitive: stated once so that the provers chain
@@ -534,132 +535,64 @@ static void zen_slab_construct_all(const zen_slab_cache *c, zen_pfn pfn)
         zen_slab_construct(c, base + zen_slab_offset(i, c->stride));
 }
 
-/* Make a new empty slab for c in the first spare record: a block from the
- * zones owned by the slab layer with the record as tag, every slot
- * constructed. On failure nothing is taken: ZEN_ERR_NOMEM without a spare
- * record, when the fault injection refuses, or when the zones do. The
- * caller reads the record's index from k->spare before the call. */
-/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
-    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
-    assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
-            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
-            ZEN_KMEM_ZONE_WRITES(k);
-    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
-    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
-    ensures zen_slab_cache_kept{Pre, Post}(c);
-    // A new slab: the record that was the first spare, now c's, every slot free.
-    ensures \result == ZEN_OK ==> \let q = \old(k->spare); q < k->nslabs && \old(k->slabs[q].cache) == \null &&
-      k->slabs[q].cache == c && k->slabs[q].nfree == c->nslots &&
-      (\forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, q, i));
-    // Other records keep their slots, cache and block:
-    ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != \old(k->spare) ==>
-      zen_slab_record_kept{Pre, Post}(k, q);
-    ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures \result == ZEN_OK ==> zen_kmem_zone_places_kept{Pre, Post}(k);
+/* The zone operation of zen_slab_zone_call, alone: with one call and one
+ * frame in view, the caller's walk carries every record across it. */
+/*@ requires \valid_read(k) && zen_zone_set_valid(k->zones) && zen_zone_maps_apart(k->zones);
+    requires \separated(k, k->zones) && max_zone <= ZEN_ZONE_NORMAL;
+    requires !give ==> order <= ZEN_PAGE_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
+    assigns ZEN_KMEM_ZONE_WRITES(k);
+    ensures !give ==> \result.status == ZEN_OK || \result.status == ZEN_ERR_NOMEM || \result.status == ZEN_ERR_CORRUPT;
+    ensures !give && \result.status == ZEN_OK ==> \result.pfn < ZEN_PFN_LIMIT;
+    ensures \result.status != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(k->zones);
+    ensures give || \result.status != ZEN_ERR_CORRUPT ==> zen_zone_set_same_shape{Pre, Post}(k->zones);
  */
-static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
+static zen_kmem_block zen_slab_zone_op(zen_kmem *k, bool give, zen_pfn pfn, unsigned order, unsigned max_zone,
+                                       unsigned zflags, uint32_t r)
 {
-    uint32_t r = k->spare;
-    if (r >= k->nslabs)
-        return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
-    if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
-        return ZEN_ERR_CORRUPT;
-    /* The block request writes the zone set's statistics and bitmap words:
-     * uint64_t memory, as are the records' blocks and bitmaps and c's live
-     * count. The provers carry such a location across the request only
-     * with its separation from each written region in view, one location
-     * at a time. So the separations are stated here for every record and
-     * for c, and after the call the records are walked one by one in ghost
-     * code. */
-    /*@ assert \forall integer p; 0 <= p < k->nslabs ==> \separated(&k->slabs[p], k->zones); */
-    /*@ assert \forall integer p; 0 <= p < k->nslabs ==>
-          \separated(&k->slabs[p], k->zones->words + (0 .. k->zones->nwords - 1)); */
-    /*@ assert \separated(c, k->zones) && \separated(c, k->zones->words + (0 .. k->zones->nwords - 1)); */
-    /*@ assert \separated(&c->stats.in_use, &k->zones->stats) &&
-          \separated(&c->stats.in_use, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
-          \separated(&c->stats.in_use, k->zones->words + (0 .. k->zones->nwords - 1)); */
-    zen_kmem_block got = zen_kmem_get_block(k, zen_slab_max_zone(c->flags), c->order, zflags, ZEN_OWNER_SLAB, r);
-    zen_status st = got.status;
-    zen_pfn pfn = got.pfn;
-    /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && k->zones == \at(k->zones, Pre); */
-    /*@ ghost uint32_t q = 0; */
-    /*@ ghost
-      /@ loop invariant 0 <= q <= k->nslabs;
-         loop invariant \forall integer p; 0 <= p < q ==> zen_slab_record_kept{Pre, Here}(k, p);
-         loop assigns q;
-         loop variant k->nslabs - q; @/
-      for (q = 0; q < k->nslabs; q++) {
-        /@ assert \let j = (integer)q; \at(\separated(&k->slabs[j], k->zones) &&
-                                           \separated(&k->slabs[j], k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
-        /@ assert \let j = (integer)q; \at(\separated(&k->slabs[j].pfn, &k->zones->stats) &&
-                                           \separated(&k->slabs[j].pfn, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
-                                           \separated(&k->slabs[j].pfn, k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
-        /@ assert \let j = (integer)q; \at(\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
-                   \separated(&k->slabs[j].free_map[w], &k->zones->stats) &&
-                   \separated(&k->slabs[j].free_map[w], &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
-                   \separated(&k->slabs[j].free_map[w], k->zones->words + (0 .. k->zones->nwords - 1)), Pre); @/
-        /@ assert \let j = (integer)q; k->slabs[j].pfn == \at(k->slabs[j].pfn, Pre) &&
-                   \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
-                     k->slabs[j].free_map[w] == \at(k->slabs[j].free_map[w], Pre); @/
-        /@ assert zen_slab_record_kept{Pre, Here}(k, (integer)q); @/
-      }
-    */
-    /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
-    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
-    /*@ assert c->stats.in_use == \at(c->stats.in_use, Pre); */
-    /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
-    if (st != ZEN_OK)
-        return st;
-Got: __attribute__((unused));
-    /*@ assert zen_slab_geometry(c); */
-    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
-    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
-    /* The block is c's from here on and nothing reads its objects until the
-     * record is claimed, so they are constructed first: the geometry is
-     * then read before the claim writes the record. */
-    zen_slab_construct_all(c, pfn);
-    zen_slab_claim(k, c, r, pfn);
-    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Got, Here}(k, q); */
-    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Got}(k, q); */
-    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
-          zen_slab_record_kept{Got, Here}(k, q) && zen_slab_record_kept{Pre, Got}(k, q) &&
-          zen_slab_record_kept{Pre, Here}(k, q); */
-    /*@ assert zen_slab_cache_kept{Got, Here}(c) && zen_slab_cache_kept{Pre, Got}(c) &&
-          zen_slab_cache_kept{Pre, Here}(c); */
-    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
-    /*@ assert zen_kmem_zone_places_kept{Got, Here}(k); */
-    /*@ assert zen_kmem_zone_places_kept{Pre, Got}(k); */
-    /*@ assert k->zones == \at(k->zones, Pre); */
-    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
-    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
-    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
-    return ZEN_OK;
+    if (!give)
+        return zen_kmem_get_block(k, max_zone, order, zflags, ZEN_OWNER_SLAB, r);
+    zen_kmem_block put = { zen_zone_free(k->zones, pfn, order), pfn };
+    return put;
 }
 
-/* Return the block of 2^order frames at pfn, one of the slab layer's, to
- * the zones; the answer is the zones'. Only the zone set changes: c and
- * every record read as before. */
+/* The slab layer's one call into the zones: take a block of 2^order frames
+ * for c, owned by the slab layer with record r as tag (give false,
+ * zen_kmem_get_block), or give the block at pfn back (give true,
+ * zen_zone_free). The answer is the zones'. Only the zone set changes: c
+ * and every record read as before.
+ *
+ * The zone call writes the zone set's statistics and bitmap words:
+ * uint64_t memory, as are the records' blocks and bitmaps and c's live
+ * count. The provers carry such a location across the call only with its
+ * separation from each written region in view, one location at a time. So
+ * the separations are stated here for every record and for c, and after
+ * the call the records are walked one by one in ghost code; c's fields
+ * carry across only when asserted in parts. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires !give ==> order <= ZEN_PAGE_MAX_ORDER && zflags <= ZEN_ZONE_ATOMIC;
     assigns ZEN_KMEM_ZONE_WRITES(k);
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures !give ==> \result.status == ZEN_OK || \result.status == ZEN_ERR_NOMEM || \result.status == ZEN_ERR_CORRUPT;
+    ensures !give && \result.status == ZEN_OK ==> \result.pfn < ZEN_PFN_LIMIT;
+    ensures \result.status != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_kmem_zone_places_kept{Pre, Post}(k) && zen_slab_busy_lists_kept{Pre, Post}(c);
+    ensures give || \result.status == ZEN_OK ==> zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_slab_busy_lists_kept{Pre, Post}(c);
  */
-static zen_status zen_slab_put_block(zen_kmem *k, zen_slab_cache *c, zen_pfn pfn, unsigned order)
+static zen_kmem_block zen_slab_zone_call(zen_kmem *k, zen_slab_cache *c, bool give, zen_pfn pfn, unsigned order,
+                                         unsigned zflags, uint32_t r)
 {
-    (void)c; /* named by the contract only */
     /*@ assert \forall integer p; 0 <= p < k->nslabs ==> \separated(&k->slabs[p], k->zones); */
     /*@ assert \forall integer p; 0 <= p < k->nslabs ==>
           \separated(&k->slabs[p], k->zones->words + (0 .. k->zones->nwords - 1)); */
     /*@ assert \separated(c, k->zones) && \separated(c, k->zones->words + (0 .. k->zones->nwords - 1)) &&
           \separated(c, k->zones->frames + (0 .. k->zones->nframes - 1)); */
-    /*@ assert \separated(&c->stats.in_use, &k->zones->stats.rejected) &&
+    /*@ assert \separated(&c->stats.in_use, &k->zones->stats) &&
+          \separated(&c->stats.in_use, &k->zones->stats.rejected) &&
           \separated(&c->stats.in_use, &k->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats) &&
           \separated(&c->stats.in_use, k->zones->words + (0 .. k->zones->nwords - 1)); */
-    zen_status st = zen_zone_free(k->zones, pfn, order);
+    zen_kmem_block got = zen_slab_zone_op(k, give, pfn, order, zen_slab_max_zone(c->flags), zflags, r);
     /*@ assert k->slabs == \at(k->slabs, Pre) && k->nslabs == \at(k->nslabs, Pre) && k->zones == \at(k->zones, Pre); */
     /*@ ghost uint32_t q = 0; */
     /*@ ghost
@@ -692,10 +625,73 @@ static zen_status zen_slab_put_block(zen_kmem *k, zen_slab_cache *c, zen_pfn pfn
     /*@ assert c->head[ZEN_SLAB_PARTIAL - 1] == \at(c->head[ZEN_SLAB_PARTIAL - 1], Pre); */
     /*@ assert c->head[ZEN_SLAB_FULL - 1] == \at(c->head[ZEN_SLAB_FULL - 1], Pre); */
     /*@ assert zen_slab_cache_kept{Pre, Here}(c); */
-    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert got.status != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert give || got.status == ZEN_OK ==> zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert give || got.status == ZEN_OK ==> zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_slab_busy_lists_kept{Pre, Here}(c); */
+    return got;
+}
+
+/* Make a new empty slab for c in the first spare record: a block from the
+ * zones owned by the slab layer with the record as tag, every slot
+ * constructed. On failure nothing is taken: ZEN_ERR_NOMEM without a spare
+ * record, when the fault injection refuses, or when the zones do. The
+ * caller reads the record's index from k->spare before the call. */
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
+    assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
+            c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
+            ZEN_KMEM_ZONE_WRITES(k);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures zen_slab_cache_kept{Pre, Post}(c);
+    // A new slab: the record that was the first spare, now c's, every slot free.
+    ensures \result == ZEN_OK ==> \let q = \old(k->spare); q < k->nslabs && \old(k->slabs[q].cache) == \null &&
+      k->slabs[q].cache == c && k->slabs[q].nfree == c->nslots &&
+      (\forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, q, i));
+    // Other records keep their slots, cache and block:
+    ensures \result == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != \old(k->spare) ==>
+      zen_slab_record_kept{Pre, Post}(k, q);
+    ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures \result == ZEN_OK ==> zen_kmem_zone_places_kept{Pre, Post}(k);
+ */
+static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
+{
+    uint32_t r = k->spare;
+    if (r >= k->nslabs)
+        return r == ZEN_SLAB_NONE ? ZEN_ERR_NOMEM : ZEN_ERR_CORRUPT;
+    if (k->slabs[r].cache != 0 || k->slabs[r].list != ZEN_SLAB_SPARE)
+        return ZEN_ERR_CORRUPT;
+    zen_kmem_block got = zen_slab_zone_call(k, c, false, 0, c->order, zflags, r);
+    zen_status st = got.status;
+    zen_pfn pfn = got.pfn;
+    if (st != ZEN_OK)
+        return st;
+Got: __attribute__((unused));
+    /*@ assert zen_slab_geometry(c); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
+    /* The block is c's from here on and nothing reads its objects until the
+     * record is claimed, so they are constructed first: the geometry is
+     * then read before the claim writes the record. */
+    zen_slab_construct_all(c, pfn);
+    zen_slab_claim(k, c, r, pfn);
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Got, Here}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Got}(k, q); */
+    /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==>
+          zen_slab_record_kept{Got, Here}(k, q) && zen_slab_record_kept{Pre, Got}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_slab_cache_kept{Got, Here}(c) && zen_slab_cache_kept{Pre, Got}(c) &&
+          zen_slab_cache_kept{Pre, Here}(c); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
+    /*@ assert zen_kmem_zone_places_kept{Got, Here}(k); */
+    /*@ assert zen_kmem_zone_places_kept{Pre, Got}(k); */
+    /*@ assert k->zones == \at(k->zones, Pre); */
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
-    return st;
+    /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
+    return ZEN_OK;
 }
 
 /* Count a slab of c returned to the zones. */
@@ -808,7 +804,7 @@ static zen_status zen_slab_release(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
     if (k->slabs[r].list != ZEN_SLAB_EMPTY || k->slabs[r].cache != c || k->slabs[r].nfree != c->nslots)
         return ZEN_ERR_CORRUPT;
-    if (zen_slab_put_block(k, c, k->slabs[r].pfn, k->slabs[r].order) != ZEN_OK)
+    if (zen_slab_zone_call(k, c, true, k->slabs[r].pfn, k->slabs[r].order, 0, r).status != ZEN_OK)
         return ZEN_ERR_CORRUPT;
 Freed: __attribute__((unused));
     zen_slab_unclaim(k, c, r);
