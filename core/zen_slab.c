@@ -1062,44 +1062,113 @@ static unsigned zen_slab_pick_order(uint64_t stride, uint32_t *nslots)
     return best;
 }
 
+/* A cache's alignment: align, or ZEN_SLAB_MIN_ALIGN for 0. */
+/*@ assigns \nothing;
+    ensures \result == zen_slab_align_of(align);
+ */
+static inline uint64_t zen_slab_align_for(uint64_t align)
+{
+    return align == 0u ? ZEN_SLAB_MIN_ALIGN : align;
+}
+
+/* The stride of objects of size bytes (size > 0) at alignment a, a divisor
+ * of the page size: size rounded up to a, and at least 8. 0 when rounding
+ * up overflows. */
+/*@ requires 0 < size && 1 <= a <= ZEN_PAGE_SIZE && ZEN_PAGE_SIZE % a == 0;
+    assigns \nothing;
+    ensures size > 0xFFFFFFFFFFFFFFFF - (a - 1) ==> \result == 0;
+    ensures size <= 0xFFFFFFFFFFFFFFFF - (a - 1) ==>
+      \result == zen_slab_stride_of(size, a) && ZEN_SLAB_MIN_ALIGN <= \result && \result % a == 0;
+ */
+static uint64_t zen_slab_stride_for(uint64_t size, uint64_t a)
+{
+    if (size > UINT64_MAX - (a - 1u))
+        return 0;
+    uint64_t rounded = size + (a - 1u);
+    /*@ ghost zen_div_mul_le(rounded, a); */
+    /*@ ghost zen_div_mul_gt(rounded, a); */
+    /*@ ghost zen_mod_self(a); */
+    /*@ ghost zen_mul_of_multiple(rounded / a, a, a); */
+    uint64_t stride = rounded / a * a;
+    /*@ assert stride == (size + a - 1) / a * a; */
+    if (stride < ZEN_SLAB_MIN_ALIGN) {
+        /* Then the alignment, a divisor of the page size below 8, divides 8. */
+        /*@ ghost zen_mul_le(1, rounded / a, a); */
+        /*@ assert a < ZEN_SLAB_MIN_ALIGN && ZEN_PAGE_SIZE % a == 0; */
+        /*@ assert a != 3; */
+        /*@ assert a != 5; */
+        /*@ assert a != 6; */
+        /*@ assert a != 7; */
+        stride = ZEN_SLAB_MIN_ALIGN;
+    }
+    /*@ assert stride % a == 0; */
+    /*@ assert stride == zen_slab_stride_of(size, a); */
+    return stride;
+}
+
+/* Check a cache request (size, alignment, flags): ZEN_OK, or the error
+ * zen_slab_cache_create answers for it. */
+/*@ assigns \nothing;
+    behavior bad_request:
+      assumes zen_slab_request_bad(size, align, flags);
+      ensures \result == ZEN_ERR_INVAL;
+    behavior overflow:
+      assumes !zen_slab_request_bad(size, align, flags) && zen_slab_request_overflows(size, align);
+      ensures \result == ZEN_ERR_OVERFLOW;
+    behavior too_large:
+      assumes !zen_slab_request_bad(size, align, flags) && !zen_slab_request_overflows(size, align);
+      assumes zen_slab_stride_of(size, zen_slab_align_of(align)) > ZEN_SLAB_MAX_SIZE;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior made:
+      assumes !zen_slab_request_bad(size, align, flags) && !zen_slab_request_overflows(size, align);
+      assumes zen_slab_stride_of(size, zen_slab_align_of(align)) <= ZEN_SLAB_MAX_SIZE;
+      ensures \result == ZEN_OK;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static zen_status zen_slab_request_check(uint64_t size, uint64_t align, unsigned flags)
+{
+    uint64_t a = zen_slab_align_for(align);
+    /* Up to a page, a power of two is exactly a divisor of the page size. */
+    if (size == 0u || a > ZEN_PAGE_SIZE || ZEN_PAGE_SIZE % a != 0u ||
+        flags > ZEN_SLAB_FLAGS_ALL || (flags & (ZEN_SLAB_DMA | ZEN_SLAB_DMA32)) == (ZEN_SLAB_DMA | ZEN_SLAB_DMA32))
+        return ZEN_ERR_INVAL;
+    uint64_t stride = zen_slab_stride_for(size, a);
+    if (stride == 0u)
+        return ZEN_ERR_OVERFLOW;
+    return stride > ZEN_SLAB_MAX_SIZE ? ZEN_ERR_INVAL : ZEN_OK;
+}
+
+/* A new cache's counters: all zero. */
+/*@ requires \valid(s);
+    assigns *s;
+    ensures s->in_use == 0 && s->peak_in_use == 0 && s->slabs == 0 && s->empty_slabs == 0;
+    ensures s->allocs == 0 && s->oom_count == 0 && s->rejected == 0;
+ */
+static void zen_slab_stats_clear(zen_slab_cache_stats *s)
+{
+    s->in_use = 0;
+    s->peak_in_use = 0;
+    s->slabs = 0;
+    s->empty_slabs = 0;
+    s->allocs = 0;
+    s->oom_count = 0;
+    s->rejected = 0;
+}
+
 zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, uint64_t align,
                                 zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags)
 {
-    if (align == 0u)
-        align = ZEN_SLAB_MIN_ALIGN;
-    /* Up to a page, a power of two is exactly a divisor of the page size. */
-    if (size == 0u || align > ZEN_PAGE_SIZE || ZEN_PAGE_SIZE % align != 0u ||
-        flags > ZEN_SLAB_FLAGS_ALL || (flags & (ZEN_SLAB_DMA | ZEN_SLAB_DMA32)) == (ZEN_SLAB_DMA | ZEN_SLAB_DMA32))
-        return ZEN_ERR_INVAL;
-    /*@ assert align == zen_slab_align_of(\at(align, Pre)); */
-    if (size > UINT64_MAX - (align - 1u))
-        return ZEN_ERR_OVERFLOW;
-    uint64_t rounded = size + (align - 1u);
-    /*@ ghost zen_div_mul_le(rounded, align); */
-    /*@ ghost zen_div_mul_gt(rounded, align); */
-    /*@ ghost zen_mod_self(align); */
-    /*@ ghost zen_mul_of_multiple(rounded / align, align, align); */
-    uint64_t stride = rounded / align * align;
-    /*@ assert stride == (size + align - 1) / align * align; */
-    if (stride < ZEN_SLAB_MIN_ALIGN) {
-        /* Then the alignment, a divisor of the page size below 8, divides 8. */
-        /*@ ghost zen_mul_le(1, rounded / align, align); */
-        /*@ assert align < ZEN_SLAB_MIN_ALIGN && ZEN_PAGE_SIZE % align == 0; */
-        /*@ assert align != 3; */
-        /*@ assert align != 5; */
-        /*@ assert align != 6; */
-        /*@ assert align != 7; */
-        stride = ZEN_SLAB_MIN_ALIGN;
-    }
-    /*@ assert stride % align == 0; */
-    /*@ assert stride == zen_slab_stride_of(size, align); */
-    if (stride > ZEN_SLAB_MAX_SIZE)
-        return ZEN_ERR_INVAL;
+    zen_status st = zen_slab_request_check(size, align, flags);
+    if (st != ZEN_OK)
+        return st;
+    uint64_t a = zen_slab_align_for(align);
+    uint64_t stride = zen_slab_stride_for(size, a);
     uint32_t nslots = 0;
     unsigned order = zen_slab_pick_order(stride, &nslots);
     c->kmem = k;
     c->size = (uint32_t)size;
-    c->align = (uint32_t)align;
+    c->align = (uint32_t)a;
     c->stride = (uint32_t)stride;
     c->nslots = nslots;
     c->order = order;
@@ -1113,8 +1182,8 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
         loop variant ZEN_SLAB_LISTS - l; */
     for (unsigned l = 0; l < ZEN_SLAB_LISTS; l++)
         c->head[l] = ZEN_SLAB_NONE;
-    c->stats = (zen_slab_cache_stats){0};
-    /*@ assert c->stride == stride && c->order == order && c->nslots == nslots && c->align == align; */
+    zen_slab_stats_clear(&c->stats);
+    /*@ assert c->stride == stride && c->order == order && c->nslots == nslots && c->align == a; */
     /*@ assert 1 <= c->align <= ZEN_PAGE_SIZE && ZEN_PAGE_SIZE % c->align == 0; */
     /*@ assert ZEN_SLAB_MIN_ALIGN <= c->stride <= ZEN_SLAB_MAX_SIZE && c->stride % c->align == 0; */
     /*@ assert c->order <= ZEN_SLAB_MAX_ORDER && 1 <= c->nslots <= ZEN_SLAB_MAX_SLOTS; */
@@ -1126,9 +1195,16 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
                                  zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags)
 {
     zen_hooks_enter(&k->hooks);
-    zen_status st = zen_slab_cache_setup(k, c, size, align, ctor, ctor_ctx, flags);
-    if (st != ZEN_OK)
-        k->stats.rejected++;
+    /* The request is checked before c is written, so a refused one leaves c
+     * as it was. */
+    zen_status st = zen_slab_request_check(size, align, flags);
+    if (st != ZEN_OK) {
+        zen_kmem_count_rejected(k);
+    } else {
+        st = zen_slab_cache_setup(k, c, size, align, ctor, ctor_ctx, flags);
+        /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+        /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    }
     zen_hooks_leave(&k->hooks);
     return st;
 }

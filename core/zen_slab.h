@@ -407,8 +407,42 @@ void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx);
  * ZEN_SLAB_MAX_SIZE, a bad alignment, unknown flags or DMA with DMA32;
  * ZEN_ERR_OVERFLOW when rounding the size up overflows. No frame is taken
  * until the first allocation. O(ZEN_SLAB_MAX_ORDER). */
-/*@ requires zen_kmem_valid(k) && \valid(c) && \separated(c, k);
+/*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires \separated(c, k);
     assigns *c, k->stats.rejected;
+    ensures zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    behavior bad_request:
+      assumes zen_slab_request_bad(size, align, flags);
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL && k->stats.rejected == (uint64_t)(\old(k->stats.rejected) + 1);
+    behavior overflow:
+      assumes !zen_slab_request_bad(size, align, flags) && zen_slab_request_overflows(size, align);
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_OVERFLOW && k->stats.rejected == (uint64_t)(\old(k->stats.rejected) + 1);
+    behavior too_large:
+      assumes !zen_slab_request_bad(size, align, flags) && !zen_slab_request_overflows(size, align);
+      assumes zen_slab_stride_of(size, zen_slab_align_of(align)) > ZEN_SLAB_MAX_SIZE;
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL && k->stats.rejected == (uint64_t)(\old(k->stats.rejected) + 1);
+    behavior made:
+      assumes !zen_slab_request_bad(size, align, flags) && !zen_slab_request_overflows(size, align);
+      assumes zen_slab_stride_of(size, zen_slab_align_of(align)) <= ZEN_SLAB_MAX_SIZE;
+      assigns *c;
+      ensures \result == ZEN_OK && c->kmem == k && zen_slab_geometry(c);
+      ensures c->size == size && c->align == zen_slab_align_of(align) && c->flags == flags &&
+              c->stride == zen_slab_stride_of(size, zen_slab_align_of(align)) &&
+              c->ctor == ctor && c->ctor_ctx == ctor_ctx;
+      // Slabs by the 1/8 rule: the smallest order that keeps it, when one does.
+      ensures c->nslots == zen_slab_slots_at(c->stride, c->order);
+      ensures (\exists integer o; 0 <= o <= ZEN_SLAB_MAX_ORDER && zen_slab_order_fits(c->stride, o)) ==>
+        zen_slab_order_fits(c->stride, c->order) &&
+        \forall integer o; 0 <= o < c->order ==> !zen_slab_order_fits(c->stride, o);
+      // No slab and no object yet:
+      ensures \forall integer l; 0 <= l < ZEN_SLAB_LISTS ==> c->head[l] == ZEN_SLAB_NONE;
+      ensures c->stats.in_use == 0 && c->stats.slabs == 0 && c->stats.empty_slabs == 0;
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, uint64_t align,
                                  zen_slab_ctor_fn ctor, void *ctor_ctx, unsigned flags);

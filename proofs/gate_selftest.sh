@@ -2,8 +2,10 @@
 # Self-test of the proof gate: it must pass on selftest/good.c (all goals
 # provable), fail on selftest/bad.c (a false postcondition) and write the
 # per-function record when ZEN_PROOF_RECORD is set, and fail on
-# selftest/unspecified.c (a call to a function with no code and no contract);
-# --fct-timeout changes the time allowed, never the verdict; --smoke fails on
+# selftest/unspecified.c (a call to a function with no code and no contract)
+# and, with --auto-split, on selftest/split.c (one false conjunct);
+# --fct-timeout changes the time allowed and --auto-split how a goal is
+# attacked, never the verdict; --smoke fails on
 # selftest/contradictory.c (contradictory preconditions) and still passes on
 # good.c.
 set -u
@@ -59,6 +61,21 @@ if [ "$?" -eq 2 ]; then
   echo "ok: gate rejects a malformed --fct-timeout"
 else
   echo "FAIL: gate accepted a malformed --fct-timeout"; cat "$tmp/fct_usage.out"; failures=$((failures + 1))
+fi
+
+# Splitting an unproved goal proves its true conjuncts, never a false one.
+if bash "$gate" --auto-split good "$dir/good.c" >"$tmp/split.out" 2>&1 &&
+   grep -q '^PROOF good: proved 3 / 3 goals' "$tmp/split.out"; then
+  echo "ok: gate passes on good.c with --auto-split"
+else
+  echo "FAIL: gate with --auto-split on good.c"; cat "$tmp/split.out"; failures=$((failures + 1))
+fi
+if bash "$gate" --auto-split split "$dir/split.c" >"$tmp/split_bad.out" 2>&1; then
+  echo "FAIL: gate passed on split.c with --auto-split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
+elif grep -q 'typed_split_inc_ensures' "$tmp/split_bad.out"; then
+  echo "ok: gate fails on split.c with --auto-split"
+else
+  echo "FAIL: unexpected report for split.c with --auto-split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
 fi
 
 # Contradictory preconditions prove every goal; the smoke tests refute them.

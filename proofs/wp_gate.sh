@@ -5,11 +5,15 @@
 # A call to an undeclared function, or to one with neither code nor contract,
 # stops Frama-C (WP would otherwise assume a default contract for it).
 #
-# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] [--smoke] [--include DIR]
-#                   NAME FILE.c [FILE.c ...]
+# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] [--auto-split] [--smoke]
+#                   [--include DIR] NAME FILE.c [FILE.c ...]
 #   --fct-timeout  a longer per-goal timeout, in seconds, for the goals of
 #          the named functions (Frama-C's -wp-fct-timeout); every goal must
 #          still be proved
+#   --auto-split  a goal the provers do not prove whole is split into its
+#          conjuncts (WP's strategy wp:split, -wp-auto), each of which must
+#          then be proved; goals that prove whole are left whole. For
+#          inclusion goals of large frames, which are many small conjuncts
 #   --smoke  add WP's smoke tests: for each function, a try to prove its
 #          preconditions, each behavior's assumptions and each loop's
 #          invariants contradictory (2 s each). One that succeeds means goals
@@ -35,6 +39,7 @@
 set -u
 
 fct_timeout=""
+auto_args=()
 smoke_args=()
 include_dir=""
 while [ "$#" -gt 0 ]; do
@@ -46,6 +51,10 @@ while [ "$#" -gt 0 ]; do
       fi
       fct_timeout="$2"
       shift 2
+      ;;
+    --auto-split)
+      auto_args=(-wp-auto wp:split)
+      shift
       ;;
     --smoke)
       smoke_args=(-wp-smoke-tests -wp-no-smoke-dead-code -wp-no-smoke-dead-call)
@@ -66,7 +75,7 @@ while [ "$#" -gt 0 ]; do
 done
 
 if [ "$#" -lt 2 ]; then
-  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
+  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--auto-split] [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
   exit 2
 fi
 
@@ -110,7 +119,7 @@ start_ns="$(date +%s%N)"
 (
   cd "$work" &&
   frama-c -wp -wp-rte -wp-prover z3,cvc4 \
-    -wp-timeout "$timeout_s" "${fct_args[@]}" "${smoke_args[@]}" -wp-par "$par" \
+    -wp-timeout "$timeout_s" "${fct_args[@]}" "${auto_args[@]}" "${smoke_args[@]}" -wp-par "$par" \
     -kernel-warn-key typing:implicit-function-declaration=abort \
     -kernel-warn-key annot:missing-spec=abort \
     "-cpp-extra-args=-I$incdir" "${files[@]}"
@@ -146,7 +155,7 @@ if [ -n "${ZEN_PROOF_RECORD:-}" ]; then
   {
     echo "# WP proof record: $name"
     echo
-    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte."
+    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte${auto_args[*]:+, ${auto_args[*]}}."
     echo "Files: $*"
     echo "Result: proved $proved / $total goals in $secs s."
     echo
