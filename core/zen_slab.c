@@ -6,6 +6,15 @@
  * fields read from records are checked before they index anything, so a
  * corrupted record makes an operation answer ZEN_ERR_CORRUPT (or end a list
  * early), never read or write outside the pool. */
+
+/* Stated before the includes: WP proves a lemma with every lemma above it
+ * in view, and with the zone and page headers' lemmas the provers time out
+ * on this one, which alone they prove at once. */
+/*@ // Multiples of m add up to a multiple of m.
+    lemma zen_mod_add: \forall integer x, y, m;
+      0 <= x && 0 <= y && 1 <= m && x % m == 0 && y % m == 0 ==> (x + y) % m == 0;
+*/
+
 #include <stdbool.h>
 #include "zen_slab_internal.h"
 
@@ -172,11 +181,6 @@ static void zen_slab_map_fill(zen_slab *s, uint32_t n)
       i++;
     }
   }
-*/
-
-/*@ // Multiples of m add up to a multiple of m.
-    lemma zen_mod_add: \forall integer x, y, m;
-      0 <= x && 0 <= y && 1 <= m && x % m == 0 && y % m == 0 ==> (x + y) % m == 0;
 */
 
 /* Lemma function (ghost): a times a multiple of m is a multiple of m, by
