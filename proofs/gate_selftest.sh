@@ -64,18 +64,31 @@ else
 fi
 
 # Splitting an unproved goal proves its true conjuncts, never a false one.
-if bash "$gate" --auto-split good "$dir/good.c" >"$tmp/split.out" 2>&1 &&
+if bash "$gate" --auto-split good_inc good "$dir/good.c" >"$tmp/split.out" 2>&1 &&
    grep -q '^PROOF good: proved 3 / 3 goals' "$tmp/split.out"; then
   echo "ok: gate passes on good.c with --auto-split"
 else
   echo "FAIL: gate with --auto-split on good.c"; cat "$tmp/split.out"; failures=$((failures + 1))
 fi
-if bash "$gate" --auto-split split "$dir/split.c" >"$tmp/split_bad.out" 2>&1; then
+if bash "$gate" --auto-split split_inc split "$dir/split.c" >"$tmp/split_bad.out" 2>&1; then
   echo "FAIL: gate passed on split.c with --auto-split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
 elif grep -q 'typed_split_inc_ensures' "$tmp/split_bad.out"; then
   echo "ok: gate fails on split.c with --auto-split"
 else
   echo "FAIL: unexpected report for split.c with --auto-split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
+fi
+
+if bash "$gate" --auto-split no_such_function good "$dir/good.c" >"$tmp/split_none.out" 2>&1; then
+  echo "FAIL: gate passed with --auto-split naming no function of good.c"; cat "$tmp/split_none.out"
+  failures=$((failures + 1))
+else
+  echo "ok: gate fails with --auto-split naming no function of the file"
+fi
+bash "$gate" --auto-split good_inc, good "$dir/good.c" >"$tmp/split_usage.out" 2>&1
+if [ "$?" -eq 2 ]; then
+  echo "ok: gate rejects a malformed --auto-split"
+else
+  echo "FAIL: gate accepted a malformed --auto-split"; cat "$tmp/split_usage.out"; failures=$((failures + 1))
 fi
 
 # Contradictory preconditions prove every goal; the smoke tests refute them.
