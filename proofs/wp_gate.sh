@@ -41,6 +41,16 @@
 
 set -u
 
+# list_arg OPTION ITEM_REGEX WHAT VALUE: VALUE, a comma-separated list of
+# items matching ITEM_REGEX, or a usage error naming WHAT.
+list_arg() {
+  if ! printf '%s\n' "$4" | grep -Eq "^$2(,$2)*\$"; then
+    echo "wp_gate: $1 needs $3[,$3...]" >&2
+    exit 2
+  fi
+}
+
+fn_re='[A-Za-z_][A-Za-z0-9_]*'
 fct_timeout=""
 split_fcts=""
 smoke_args=()
@@ -48,18 +58,12 @@ include_dir=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --fct-timeout)
-      if ! printf '%s\n' "${2:-}" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*:[0-9]+(,[A-Za-z_][A-Za-z0-9_]*:[0-9]+)*$'; then
-        echo "wp_gate: --fct-timeout needs FUNCTION:SECONDS[,FUNCTION:SECONDS...]" >&2
-        exit 2
-      fi
+      list_arg "$1" "$fn_re:[0-9]+" FUNCTION:SECONDS "${2:-}"
       fct_timeout="$2"
       shift 2
       ;;
     --auto-split)
-      if ! printf '%s\n' "${2:-}" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*$'; then
-        echo "wp_gate: --auto-split needs FUNCTION[,FUNCTION...]" >&2
-        exit 2
-      fi
+      list_arg "$1" "$fn_re" FUNCTION "${2:-}"
       split_fcts="$2"
       shift 2
       ;;
