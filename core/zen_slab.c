@@ -9,10 +9,16 @@
 
 /* Stated before the includes: WP proves a lemma with every lemma above it
  * in view, and with the zone and page headers' lemmas the provers time out
- * on this one, which alone they prove at once. */
+ * on these, which alone they prove at once. */
 /*@ // Multiples of m add up to a multiple of m.
     lemma zen_mod_add: \forall integer x, y, m;
       0 <= x && 0 <= y && 1 <= m && x % m == 0 && y % m == 0 ==> (x + y) % m == 0;
+    // A quotient of naturals is at most the dividend, and at least 1 when
+    // the divisor is; times the divisor, it is still at most the dividend.
+    lemma zen_div_bounds: \forall integer a, b;
+      0 <= a && 1 <= b ==> 0 <= a / b <= a && (b <= a ==> 1 <= a / b);
+    lemma zen_div_mul_bound: \forall integer a, b;
+      0 <= a && 1 <= b ==> 0 <= (a / b) * b <= a;
 */
 
 #include <stdbool.h>
@@ -69,6 +75,7 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures \old(k->slabs[r].list) == ZEN_SLAB_EMPTY ==> zen_slab_busy_lists_kept{Pre, Post}(c);
  */
 static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -913,7 +920,9 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
 
 /* Lemma function (ghost): a quotient times its divisor does not exceed
  * the dividend, nor does the quotient, which is at least 1 when the
- * divisor does not exceed the dividend. */
+ * divisor does not exceed the dividend. The lemmas zen_div_bounds and
+ * zen_div_mul_bound at a and b: the provers do not find these instances
+ * by themselves in this file's context. */
 /*@ ghost
   /@ requires 1 <= b;
      assigns \nothing;
@@ -923,14 +932,15 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
    @/
   void zen_div_mul_le(uint64_t a, uint64_t b)
   {
-    /@ assert a == (a / b) * b + a % b && 0 <= a % b < b; @/
-    /@ assert a / b == 0 ==> a < b; @/
-    /@ assert 0 <= a / b; @/
-    /@ assert a / b <= (a / b) * b; @/
+    /@ assert 0 <= a / b <= a && (b <= a ==> 1 <= a / b); @/
+    /@ assert 0 <= (a / b) * b <= a; @/
   }
 */
 
-/* Lemma function (ghost): multiplying by s keeps the order. */
+/* Lemma function (ghost): multiplying by s keeps the order. In this
+ * file's context the provers take up to a minute on this product (stated
+ * as a lemma, it is no quicker: no instance is found), so the slab gate
+ * gives this function's goal a longer timeout. */
 /*@ ghost
   /@ requires x <= y;
      assigns \nothing;
@@ -938,8 +948,6 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
    @/
   void zen_mul_le(uint64_t x, uint64_t y, uint64_t s)
   {
-    /@ assert 0 <= (y - x) * s; @/
-    /@ assert y * s == x * s + (y - x) * s; @/
   }
 */
 
@@ -953,10 +961,16 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
    @/
   void zen_slab_fits_by(uint64_t stride, unsigned o, uint64_t bytes, uint64_t n)
   {
+    /@ assert zen_slab_order_fits(stride, o) <==> 1 <= n && (bytes - n * stride) * 8 <= bytes; @/
     zen_div_mul_le(bytes, stride);
+    uint64_t q = bytes / stride;
+    /@ assert q == bytes / stride; @/
+    /@ assert n == (q > ZEN_SLAB_MAX_SLOTS ? ZEN_SLAB_MAX_SLOTS : q); @/
     zen_mul_le(0, n, stride);
-    if (bytes / stride > ZEN_SLAB_MAX_SLOTS)
-      zen_mul_le(ZEN_SLAB_MAX_SLOTS, bytes / stride, stride);
+    if (q > ZEN_SLAB_MAX_SLOTS) {
+      zen_mul_le(ZEN_SLAB_MAX_SLOTS, q, stride);
+      /@ assert n * stride <= q * stride; @/
+    }
   }
 */
 
@@ -969,8 +983,9 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
  */
 static uint64_t zen_slab_slots_in(uint64_t bytes, uint64_t stride)
 {
-    uint64_t n = bytes / stride;
     /*@ ghost zen_div_mul_le(bytes, stride); */
+    uint64_t n = bytes / stride;
+    /*@ assert n == bytes / stride; */
     if (n > ZEN_SLAB_MAX_SLOTS) {
         /*@ ghost zen_mul_le(ZEN_SLAB_MAX_SLOTS, n, stride); */
         n = ZEN_SLAB_MAX_SLOTS;
@@ -1575,10 +1590,13 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released)
     if (!zen_slab_cache_ok(k, c)) {
         zen_kmem_count_rejected(k);
         st = ZEN_ERR_INVAL;
+        /*@ assert released != \null ==> zen_zone_writes_apart(k->zones, released); */
     } else {
         zen_slab_released out = zen_slab_release_empty(k, c);
         st = out.status;
         n = out.slabs;
+        /*@ assert zen_kmem_zone_places_kept{Pre, Here}(k); */
+        /*@ assert released != \null ==> zen_zone_writes_apart(k->zones, released); */
         /*@ assert \forall integer q; 0 <= q < k->nslabs &&
               (\at(k->slabs[q].cache, Pre) != c || \at(k->slabs[q].nfree, Pre) != c->nslots) ==>
               zen_slab_record_kept{Pre, Here}(k, q); */
@@ -1628,9 +1646,18 @@ zen_status zen_slab_cache_destroy(zen_kmem *k, zen_slab_cache *c)
     } else if (c->head[ZEN_SLAB_PARTIAL - 1u] != ZEN_SLAB_NONE || c->head[ZEN_SLAB_FULL - 1u] != ZEN_SLAB_NONE) {
         /* No object is live, so only the empty list may hold slabs. */
         st = ZEN_ERR_CORRUPT;
-    } else if ((st = zen_slab_release_empty(k, c).status) == ZEN_OK) {
-        /*@ assert c->head[ZEN_SLAB_PARTIAL - 1] == ZEN_SLAB_NONE && c->head[ZEN_SLAB_FULL - 1] == ZEN_SLAB_NONE; */
-        zen_slab_retire(k, c);
+    } else {
+        st = zen_slab_release_empty(k, c).status;
+        /*@ assert \forall integer q; 0 <= q < k->nslabs && \at(k->slabs[q].cache, Pre) != c ==>
+              zen_slab_record_kept{Pre, Here}(k, q); */
+        if (st == ZEN_OK) {
+            /*@ assert c->head[ZEN_SLAB_PARTIAL - 1] == ZEN_SLAB_NONE && c->head[ZEN_SLAB_FULL - 1] == ZEN_SLAB_NONE; */
+Released: __attribute__((unused));
+            zen_slab_retire(k, c);
+            /*@ assert \forall integer q; 0 <= q < k->nslabs && \at(k->slabs[q].cache, Pre) != c ==>
+                  zen_slab_record_kept{Pre, Released}(k, q) && zen_slab_record_kept{Released, Here}(k, q) &&
+                  zen_slab_record_kept{Pre, Here}(k, q); */
+        }
     }
     zen_hooks_leave(&k->hooks);
     return st;

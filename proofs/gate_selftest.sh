@@ -3,8 +3,8 @@
 # provable), fail on selftest/bad.c (a false postcondition) and write the
 # per-function record when ZEN_PROOF_RECORD is set, and fail on
 # selftest/unspecified.c (a call to a function with no code and no contract)
-# and, with --auto-split, on selftest/split.c (one false conjunct);
-# --fct-timeout changes the time allowed and --auto-split how a goal is
+# and, with --split, on selftest/split.c (one false conjunct);
+# --fct-timeout changes the time allowed and --split how a goal is
 # attacked, never the verdict; --smoke fails on
 # selftest/contradictory.c (contradictory preconditions) and still passes on
 # good.c.
@@ -64,31 +64,31 @@ else
 fi
 
 # Splitting an unproved goal proves its true conjuncts, never a false one.
-if bash "$gate" --auto-split good_inc good "$dir/good.c" >"$tmp/split.out" 2>&1 &&
+if bash "$gate" --split good_inc good "$dir/good.c" >"$tmp/split.out" 2>&1 &&
    grep -q '^PROOF good: proved 3 / 3 goals' "$tmp/split.out"; then
-  echo "ok: gate passes on good.c with --auto-split"
+  echo "ok: gate passes on good.c with --split"
 else
-  echo "FAIL: gate with --auto-split on good.c"; cat "$tmp/split.out"; failures=$((failures + 1))
+  echo "FAIL: gate with --split on good.c"; cat "$tmp/split.out"; failures=$((failures + 1))
 fi
-if bash "$gate" --auto-split split_inc split "$dir/split.c" >"$tmp/split_bad.out" 2>&1; then
-  echo "FAIL: gate passed on split.c with --auto-split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
+if bash "$gate" --split split_inc split "$dir/split.c" >"$tmp/split_bad.out" 2>&1; then
+  echo "FAIL: gate passed on split.c with --split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
 elif grep -q 'typed_split_inc_ensures' "$tmp/split_bad.out"; then
-  echo "ok: gate fails on split.c with --auto-split"
+  echo "ok: gate fails on split.c with --split"
 else
-  echo "FAIL: unexpected report for split.c with --auto-split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
+  echo "FAIL: unexpected report for split.c with --split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
 fi
 
-if bash "$gate" --auto-split no_such_function good "$dir/good.c" >"$tmp/split_none.out" 2>&1; then
-  echo "FAIL: gate passed with --auto-split naming no function of good.c"; cat "$tmp/split_none.out"
+if bash "$gate" --split no_such_function good "$dir/good.c" >"$tmp/split_none.out" 2>&1; then
+  echo "FAIL: gate passed with --split naming no function of good.c"; cat "$tmp/split_none.out"
   failures=$((failures + 1))
 else
-  echo "ok: gate fails with --auto-split naming no function of the file"
+  echo "ok: gate fails with --split naming no function of the file"
 fi
-bash "$gate" --auto-split good_inc, good "$dir/good.c" >"$tmp/split_usage.out" 2>&1
+bash "$gate" --split good_inc, good "$dir/good.c" >"$tmp/split_usage.out" 2>&1
 if [ "$?" -eq 2 ]; then
-  echo "ok: gate rejects a malformed --auto-split"
+  echo "ok: gate rejects a malformed --split"
 else
-  echo "FAIL: gate accepted a malformed --auto-split"; cat "$tmp/split_usage.out"; failures=$((failures + 1))
+  echo "FAIL: gate accepted a malformed --split"; cat "$tmp/split_usage.out"; failures=$((failures + 1))
 fi
 
 # Contradictory preconditions prove every goal; the smoke tests refute them.

@@ -5,18 +5,17 @@
 # A call to an undeclared function, or to one with neither code nor contract,
 # stops Frama-C (WP would otherwise assume a default contract for it).
 #
-# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] [--auto-split F[,F...]]
+# Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] [--split F[,F...]]
 #                   [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]
 #   --fct-timeout  a longer per-goal timeout, in seconds, for the goals of
 #          the named functions (Frama-C's -wp-fct-timeout); every goal must
 #          still be proved
-#   --auto-split  the goals of the named functions are proved in a second
-#          run with WP's strategy wp:split (-wp-auto): a goal the provers do
-#          not prove whole is split into its conjuncts, each of which must
-#          then be proved. For inclusion goals of large frames, which are
-#          many small conjuncts. Only for the functions named: the strategy
-#          engine takes every goal through its search, some ten times
-#          slower than the provers alone
+#   --split  the goals of the named functions are proved in a second run
+#          with WP's -wp-split: each goal's conjunctions are split into
+#          goals of their own before the provers see them, and each must be
+#          proved. For inclusion goals of large frames, which are many small
+#          conjuncts. Only for the functions named: over a whole file, goals
+#          that prove whole time out in parts
 #   --smoke  add WP's smoke tests: for each function, a try to prove its
 #          preconditions, each behavior's assumptions and each loop's
 #          invariants contradictory (2 s each). One that succeeds means goals
@@ -62,7 +61,7 @@ while [ "$#" -gt 0 ]; do
       fct_timeout="$2"
       shift 2
       ;;
-    --auto-split)
+    --split)
       list_arg "$1" "$fn_re" FUNCTION "${2:-}"
       split_fcts="$2"
       shift 2
@@ -86,7 +85,7 @@ while [ "$#" -gt 0 ]; do
 done
 
 if [ "$#" -lt 2 ]; then
-  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--auto-split F[,F...]] [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
+  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--split F[,F...]] [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
   exit 2
 fi
 
@@ -144,7 +143,7 @@ start_ns="$(date +%s%N)"
 if [ -n "$split_fcts" ]; then
   run_wp "$work/wp_main.log" -wp-skip-fct "$split_fcts"
   rc=$?
-  run_wp "$work/wp_split.log" -wp-fct "$split_fcts" -wp-auto wp:split
+  run_wp "$work/wp_split.log" -wp-fct "$split_fcts" -wp-split
   rc_split=$?
   if [ "$rc" -eq 0 ]; then rc=$rc_split; fi
   cat "$work/wp_main.log" "$work/wp_split.log" >"$log"
@@ -194,7 +193,7 @@ if [ -n "${ZEN_PROOF_RECORD:-}" ]; then
   {
     echo "# WP proof record: $name"
     echo
-    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte${split_fcts:+; with -wp-auto wp:split: ${split_fcts}}."
+    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers z3,cvc4, timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte${split_fcts:+; with -wp-split: ${split_fcts}}."
     echo "Files: $*"
     echo "Result: proved $proved / $total goals in $secs s."
     echo
