@@ -922,9 +922,8 @@ static int zen_slab_cache_ok(const zen_kmem *k, const zen_slab_cache *c)
 
 /* Lemma function (ghost): a quotient times its divisor does not exceed
  * the dividend, nor does the quotient, which is at least 1 when the
- * divisor does not exceed the dividend. The lemmas zen_div_bounds and
- * zen_div_mul_bound at a and b: the provers do not find these instances
- * by themselves in this file's context. */
+ * divisor does not exceed the dividend: the lemmas zen_div_bounds and
+ * zen_div_mul_bound at a and b, so that a caller names the instance. */
 /*@ ghost
   /@ requires 1 <= b;
      assigns \nothing;
