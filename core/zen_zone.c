@@ -1,5 +1,6 @@
 /* Zen zone allocator: building the zones and allocating from them. See
  * zen_zone.h for the contract. */
+#include "zen_zone_steps.h"
 #include "zen_zone_internal.h"
 #include "zen_page_internal.h"
 
