@@ -215,27 +215,106 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
     return st;
 }
 
-/* Free the large block at head of 2^order frames, given its first byte. */
-static zen_status zen_kfree_large(zen_kmem *k, const zen_zone_block *b, zen_paddr obj)
+/* One large block of 2^order frames returned; the kmem stays valid. */
+/*@ requires zen_kmem_valid(k) && order <= ZEN_PAGE_MAX_ORDER;
+    assigns k->stats.large_blocks, k->stats.large_frames;
+    ensures zen_kmem_valid(k);
+ */
+static void zen_kmem_uncount_large(zen_kmem *k, unsigned order)
 {
-    if (obj != b->head << ZEN_PAGE_SHIFT)
-        return ZEN_ERR_NOT_HEAD;
-    zen_status st = zen_zone_free(k->zones, b->head, b->order);
-    if (st == ZEN_OK) {
-        k->stats.large_blocks--;
-        k->stats.large_frames -= (uint64_t)1 << b->order;
-    }
-    return st;
+    k->stats.large_blocks--;
+    k->stats.large_frames -= (uint64_t)1 << order;
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
+
+/* Free the large block at frame head, of 2^order frames, as
+ * zen_zone_block_of found it allocated, given obj: ZEN_ERR_NOT_HEAD (and
+ * nothing changes) unless obj is the block's first byte. */
+/*@ requires zen_kmem_valid(k) && head < ZEN_PFN_LIMIT && order <= ZEN_PAGE_MAX_ORDER;
+    requires \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(k->zones, z, head);
+    requires \let a = &k->zones->zone[zen_zone_of(head)].pages;
+      zen_is_state(a, head, ZEN_FRAME_ALLOCATED) && a->frames[head - a->start].order == order;
+    assigns k->stats.large_blocks, k->stats.large_frames, ZEN_KMEM_ZONE_WRITES(k);
+    behavior inside:
+      assumes obj != head * ZEN_PAGE_SIZE;
+      assigns \nothing;
+      ensures \result == ZEN_ERR_NOT_HEAD;
+    behavior head:
+      assumes obj == head * ZEN_PAGE_SIZE;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==> zen_kmem_valid(k);
+    complete behaviors;
+    disjoint behaviors;
+ */
+static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen_paddr obj)
+{
+    if (obj != head * ZEN_PAGE_SIZE)
+        return ZEN_ERR_NOT_HEAD;
+    zen_status st = zen_zone_free(k->zones, head, order);
+    if (st != ZEN_OK)
+        return st;
+    /*@ assert zen_zone_set_valid(k->zones) && zen_zone_set_same_shape{Pre, Here}(k->zones); */
+    /*@ assert zen_kmem_zones_apart(k, &k->classes[0]); */
+    /*@ assert zen_kmem_valid(k); */
+    zen_kmem_uncount_large(k, order);
+    return ZEN_OK;
+}
+
+/*@ // A kmalloc class is a cache apart from the kmem's own fields, its
+    // records and the zones, as zen_kmem_valid says of the first.
+    lemma zen_kmem_class_apart: \forall zen_kmem *k, integer i;
+      zen_kmem_valid(k) && 0 <= i < ZEN_KMALLOC_CLASSES ==>
+      zen_slab_cache_apart(k, &k->classes[i]) && zen_kmem_zones_apart(k, &k->classes[i]);
+ */
 
 /* Free obj in the slab of record r if that slab is one of a kmalloc class:
  * the record's kclass names the class, and its cache must be that class. */
+/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs;
+    assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree,
+            k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
+            k->slabs[0 .. k->nslabs - 1].list,
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs;
+    ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
+            \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
+      \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures \result == ZEN_OK ==>
+      \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && zen_slab_freed{Pre, Post}(k, &k->classes[i], r, obj);
+ */
 static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
 {
     unsigned kclass = k->slabs[r].kclass;
     if (kclass == 0u || kclass > ZEN_KMALLOC_CLASSES || k->slabs[r].cache != &k->classes[kclass - 1u])
         return ZEN_ERR_WRONG_CACHE;
-    return zen_slab_free_in(k, &k->classes[kclass - 1u], r, obj);
+    zen_slab_cache *c = &k->classes[kclass - 1u];
+    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+          \separated(&k->classes[i], k->slabs + (0 .. k->nslabs - 1)); */
+    zen_status st = zen_slab_free_in(k, c, r, obj);
+    /*@ assert zen_kmem_valid(k); */
+    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+          k->classes[i].kmem == \at(k->classes[i].kmem, Pre) &&
+          k->classes[i].kmalloc_class == \at(k->classes[i].kmalloc_class, Pre); */
+    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+          k->classes[i].align == \at(k->classes[i].align, Pre) &&
+          k->classes[i].stride == \at(k->classes[i].stride, Pre) &&
+          k->classes[i].order == \at(k->classes[i].order, Pre) &&
+          k->classes[i].nslots == \at(k->classes[i].nslots, Pre); */
+    /*@ assert zen_kmem_classes_ok(k); */
+    /*@ assert st == ZEN_OK ==> k->slabs[r].cache == c; */
+    /*@ assert st == ZEN_OK ==> \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
+          0 <= off && off % c->stride == 0 && off / c->stride < c->nslots; */
+    /*@ assert st == ZEN_OK ==> \let i = (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride;
+          !zen_slab_slot_free{Pre}(k, r, i) && zen_slab_slot_free(k, r, i); */
+    /*@ assert st == ZEN_OK ==> \let i = (obj - k->slabs[r].pfn * ZEN_PAGE_SIZE) / c->stride;
+          \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
+            (zen_slab_slot_free(k, r, j) <==> zen_slab_slot_free{Pre}(k, r, j)); */
+    /*@ assert st == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert st == ZEN_OK ==> zen_slab_freed{Pre, Here}(k, c, r, obj); */
+    return st;
 }
 
 zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
@@ -247,7 +326,7 @@ zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
     if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) != ZEN_OK)
         st = ZEN_ERR_FOREIGN;
     else if (b.owner == ZEN_OWNER_KMALLOC)
-        st = zen_kfree_large(k, &b, obj);
+        st = zen_kfree_large(k, b.head, b.order, obj);
     else if ((st = zen_slab_record_in(k, &b, &r)) == ZEN_OK)
         st = zen_kfree_object(k, r, obj);
     if (st != ZEN_OK)

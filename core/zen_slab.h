@@ -335,6 +335,18 @@ typedef struct zen_slab_check_report {
         \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
           (zen_slab_slot_free{L2}(k, q, j) <==> zen_slab_slot_free{L1}(k, q, j)))) &&
       (\forall integer p; 0 <= p < \at(k->nslabs, L2) && p != q ==> zen_slab_record_kept{L1, L2}(k, p));
+
+    // At L1, obj was the first byte of a live slot of record r, a slab of c;
+    // at L2 exactly that slot is free, and no other record changed.
+    predicate zen_slab_freed{L1, L2}(zen_kmem *k, zen_slab_cache *c, integer r, zen_paddr obj) =
+      0 <= r < \at(k->nslabs, L2) && \at(k->slabs[r].cache, L2) == c &&
+      \let off = obj - \at(k->slabs[r].pfn, L2) * ZEN_PAGE_SIZE;
+      \let i = off / \at(c->stride, L2);
+      0 <= off && off % \at(c->stride, L2) == 0 && i < \at(c->nslots, L2) &&
+      !zen_slab_slot_free{L1}(k, r, i) && zen_slab_slot_free{L2}(k, r, i) &&
+      (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
+        (zen_slab_slot_free{L2}(k, r, j) <==> zen_slab_slot_free{L1}(k, r, j))) &&
+      (\forall integer q; 0 <= q < \at(k->nslabs, L2) && q != r ==> zen_slab_record_kept{L1, L2}(k, q));
  */
 
 /*@ // What zen_kmem_init needs of its caller: the records lie apart from the
@@ -681,10 +693,38 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
  * a slab object (then as zen_slab_free for its class, ZEN_ERR_WRONG_CACHE
  * when the slab belongs to a cache that is not a kmalloc class) from a whole
  * block (ZEN_ERR_NOT_HEAD unless obj is the block's first byte). Any other
- * address is ZEN_ERR_FOREIGN. */
-/*@ requires zen_kmem_valid(k);
-    assigns *k, k->slabs[0 .. k->nslabs - 1], *k->zones,
-            k->zones->frames[0 .. k->zones->nframes - 1], k->zones->words[0 .. k->zones->nwords - 1];
+ * address is ZEN_ERR_FOREIGN. Each refusal changes nothing but the kmem's
+ * `rejected`. O(ZEN_PAGE_MAX_ORDER * levels). */
+/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+    assigns k->stats.rejected, k->stats.large_blocks, k->stats.large_frames, ZEN_KMEM_RECORD_WRITES(k),
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs,
+            ZEN_KMEM_ZONE_WRITES(k);
+    ensures zen_kmem_classes_ok(k);
+    behavior foreign:
+      assumes \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==> !zen_zone_holds(k->zones, z, obj / ZEN_PAGE_SIZE);
+      assigns k->stats.rejected;
+      ensures \result == ZEN_ERR_FOREIGN && zen_kmem_valid(k);
+    behavior held:
+      assumes \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(k->zones, z, obj / ZEN_PAGE_SIZE);
+      ensures \result == ZEN_OK || \result == ZEN_ERR_FOREIGN || \result == ZEN_ERR_WRONG_CACHE ||
+              \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+      ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
+      // A refusal changes no slab and no frame:
+      ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
+        (\forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q)) &&
+        zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
+      // Success: obj was the first byte of a live slot of a kmalloc class's
+      // slab, and exactly that slot is free now; or obj was the first byte
+      // of a whole block handed out by kmalloc, and the block is returned.
+      ensures \result == ZEN_OK ==>
+        (\exists integer i, r; 0 <= i < ZEN_KMALLOC_CLASSES && zen_slab_freed{Pre, Post}(k, &k->classes[i], r, obj)) ||
+        (obj % ZEN_PAGE_SIZE == 0 &&
+         \let a = &k->zones->zone[zen_zone_of(obj / ZEN_PAGE_SIZE)].pages; \let f = obj / ZEN_PAGE_SIZE - a->start;
+         \at(a->frames[f].state, Pre) == ZEN_FRAME_ALLOCATED && \at(a->frames[f].owner, Pre) == ZEN_OWNER_KMALLOC);
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_kfree(zen_kmem *k, zen_paddr obj);
 
