@@ -240,7 +240,7 @@ static void zen_kmem_uncount_large(zen_kmem *k, unsigned order)
       assumes obj != head * ZEN_PAGE_SIZE;
       assigns \nothing;
       ensures \result == ZEN_ERR_NOT_HEAD;
-    behavior head:
+    behavior at_head:
       assumes obj == head * ZEN_PAGE_SIZE;
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
       ensures \result == ZEN_OK ==> zen_kmem_valid(k);
@@ -291,8 +291,6 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
     if (kclass == 0u || kclass > ZEN_KMALLOC_CLASSES || k->slabs[r].cache != &k->classes[kclass - 1u])
         return ZEN_ERR_WRONG_CACHE;
     zen_slab_cache *c = &k->classes[kclass - 1u];
-    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
-          \separated(&k->classes[i], k->slabs + (0 .. k->nslabs - 1)); */
     zen_status st = zen_slab_free_in(k, c, r, obj);
     /*@ assert zen_kmem_valid(k); */
     /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
