@@ -1331,6 +1331,7 @@ Placed: __attribute__((unused));
     /*@ assert \forall integer p; 0 <= p < k->nslabs && p != r ==>
           zen_slab_record_kept{Pre, Taken}(k, p) && zen_slab_record_kept{Taken, Here}(k, p) &&
           zen_slab_record_kept{Pre, Here}(k, p); */
+    /*@ assert zen_slab_record_kept{Taken, Here}(k, r); */
     /*@ assert \forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
           k->slabs[r].free_map[w] == \at(k->slabs[r].free_map[w], Taken); */
     /*@ assert k->slabs[r].pfn == \at(k->slabs[r].pfn, Taken) && *obj == \at(*obj, Taken) &&

@@ -52,7 +52,7 @@ gate_runs_zone="zone core/zen_zone_map.c core/zen_zone_check.c; --fct-timeout ze
 fuzzer_zone="zone_fuzz"
 # The object caches (zen_slab.c); kmalloc and the slab checker are not in a
 # gate yet (proofs/RECORD.md).
-gate_runs_slab="--fct-timeout zen_mul_le:120 --split zen_slab_release_empty slab core/zen_slab.c"
+gate_runs_slab="--fct-timeout zen_mul_le:120,zen_slab_free:80 --split zen_slab_release_empty slab core/zen_slab.c"
 fuzzer_slab="slab_fuzz"
 
 if [ -n "$only" ]; then
