@@ -42,18 +42,19 @@ fi
 ws="${BUILD_WORKSPACE_DIRECTORY:-$runfiles}"
 gate="$runfiles/proofs/wp_gate.sh"
 
-# Components: name, gate runs, fuzzer name. A component's gate runs are
-# separated by ";" on one line, each "[gate options] NAME FILE..." with workspace-relative
-# files, as in proofs/BUILD; its row adds up their goals and times.
+# Components and their fuzzers. A component's gate runs are the lines
+# "COMPONENT|[gate options] NAME FILE..." of proofs/gate_runs.txt, written
+# from proofs/gates.bzl (files workspace-relative); its row adds up their
+# goals and times.
 components=(page zone slab)
-gate_runs_page="page core/zen_page.c core/zen_page_check.c"
 fuzzer_page="page_fuzz"
-gate_runs_zone="zone core/zen_zone_map.c core/zen_zone_check.c; --fct-timeout zen_zone_setup:60 zone_alloc core/zen_zone.c"
 fuzzer_zone="zone_fuzz"
-# The object caches (zen_slab.c); kmalloc and the slab checker are not in a
-# gate yet (proofs/RECORD.md).
-gate_runs_slab="--fct-timeout zen_mul_le:120,zen_slab_free:80 --split zen_slab_release_empty slab core/zen_slab.c"
 fuzzer_slab="slab_fuzz"
+gate_runs="$runfiles/proofs/gate_runs.txt"
+if [ ! -f "$gate_runs" ]; then
+  echo "verify: gate list not found: $gate_runs" >&2
+  exit 2
+fi
 
 if [ -n "$only" ]; then
   case " ${components[*]} " in
@@ -71,18 +72,20 @@ status=0
 rows=()
 
 for c in "${components[@]}"; do
-  runs_var="gate_runs_$c"
+  runs=()
+  while IFS='|' read -r component run; do
+    if [ "$component" = "$c" ]; then runs+=("$run"); fi
+  done <"$gate_runs"
   fuzzer_var="fuzzer_$c"
   fuzzer="${!fuzzer_var}"
 
   # Proofs.
   goals="-"
   proof_s="-"
-  if [ "$skip_proofs" -eq 0 ] && [ -z "${!runs_var}" ]; then
+  if [ "$skip_proofs" -eq 0 ] && [ "${#runs[@]}" -eq 0 ]; then
     goals="none"
   elif [ "$skip_proofs" -eq 0 ]; then
     echo "== proving $c"
-    IFS=';' read -ra runs <<<"${!runs_var}"
     : >"$tmp/$c.proof.log"
     for run in "${runs[@]}"; do
       read -ra words <<<"$run"

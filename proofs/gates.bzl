@@ -1,0 +1,68 @@
+"""The proof gates: the files each one proves and the options it needs.
+
+This list is the one place for them. proofs/BUILD makes a Bazel test of each
+gate (with --smoke), and writes the list as proofs/gate_runs.txt for
+//:verify (tools/verify.sh), which runs each component's gates without the
+smoke tests. proofs/RECORD.md says why a gate needs each option.
+
+Each gate:
+  name       the gate's name: its test is //proofs:<name>_proofs
+  component  the //:verify row that adds up its goals and time
+  options    wp_gate.sh options other than --smoke
+  files      workspace-relative C files
+  manual     True keeps the test out of `bazel test //...`
+"""
+
+ZEN_PROOF_GATES = [
+    # The page allocator and its consistency checker.
+    struct(
+        name = "page",
+        component = "page",
+        options = [],
+        files = ["core/zen_page.c", "core/zen_page_check.c"],
+        manual = False,
+    ),
+    # The zone allocator's memory-map reading (zen_zone_plan and the run
+    # sweep it is built on) and its consistency checker.
+    struct(
+        name = "zone",
+        component = "zone",
+        options = [],
+        files = ["core/zen_zone_map.c", "core/zen_zone_check.c"],
+        manual = False,
+    ),
+    # The zones themselves (init, alloc, free, attach, watermarks, queries).
+    # A run of its own: the lemmas and definitions of the two files above,
+    # in every goal's context, slow its goals threefold. zen_zone_setup's
+    # framing goals take up to about 20 s each, so they get 60 s.
+    struct(
+        name = "zone_alloc",
+        component = "zone",
+        options = ["--fct-timeout", "zen_zone_setup:60"],
+        files = ["core/zen_zone.c"],
+        manual = False,
+    ),
+    # The object caches (lists, slots, growth, release, create, alloc, free,
+    # shrink, destroy). zen_slab_release_empty's goals run split: its frame
+    # goal on the exit path proves only in parts. The ghost step
+    # zen_mul_le's one goal takes up to a minute, so it gets 120 s;
+    # zen_slab_free's success postcondition (an existential over the
+    # records) takes 46 s, so that function's goals get 80 s. kmalloc
+    # (zen_kmalloc.c) and the slab checker are in no gate yet.
+    struct(
+        name = "slab",
+        component = "slab",
+        options = [
+            "--fct-timeout",
+            "zen_mul_le:120,zen_slab_free:80",
+            "--split",
+            "zen_slab_release_empty",
+        ],
+        files = ["core/zen_slab.c"],
+        manual = True,
+    ),
+]
+
+def gate_runs_line(gate):
+    """One line of gate_runs.txt: "COMPONENT|OPTIONS NAME FILES"."""
+    return gate.component + "|" + " ".join(gate.options + [gate.name] + gate.files)
