@@ -128,6 +128,7 @@ static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
         c->stats.empty_slabs++;
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_kept{Pre, Here}(k); */
+    /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
     /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
 Counted: __attribute__((unused));
     zen_slab_unlink(k, c, r);
@@ -402,7 +403,8 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c) && r < k->nslabs;
     requires \valid_read(v) && \separated(v, k, k->slabs + (0 .. k->nslabs - 1));
     assigns k->slabs[r];
-    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_kmem_valid(k);
+    ensures zen_kmem_zones_apart(k, c);
     ensures k->slabs[r] == \old(*v);
     ensures k->slabs[r].cache == \old(v->cache) && k->slabs[r].pfn == \old(v->pfn) &&
       k->slabs[r].nfree == \old(v->nfree);
@@ -416,7 +418,8 @@ static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen
     k->slabs[r] = *v;
     /* The asserts lead the provers to zen_kmem_kept, from which the lemma
      * zen_kmem_valid_kept gives the validity: the zone set's shape in
-     * parts, then its frame descriptors through the whole array. */
+     * parts, then its frame descriptors through the whole array, then the
+     * set's own validity, the costly part of the kmem's. */
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
@@ -428,6 +431,7 @@ static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen
           zen_zone_carved{Pre}(k->zones, y) && 0 <= \at(k->zones->zone[y].frame_off, Pre); */
     /*@ assert zen_zone_set_kept{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
+    /*@ assert zen_zone_set_valid(k->zones); */
 }
 
 /* Take record r, the head of the spare list, off that list. */
@@ -440,6 +444,11 @@ static void zen_slab_unspare(zen_kmem *k, uint32_t r)
 {
     k->spare = k->slabs[r].next;
     k->stats.spare_records--;
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
@@ -484,7 +493,8 @@ static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
-    ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    ensures zen_slab_records_ok(k);
+    ensures zen_slab_cache_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures zen_slab_cache_kept{Pre, Post}(c);
     ensures k->slabs[r].cache == c;

@@ -696,7 +696,9 @@ zen_status zen_zone_check(zen_zone_set *s, zen_zone_check_report *report);
 /*@ requires zen_zone_set_valid(s) && \valid(out);
     requires \separated(out, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
     assigns *out;
-    ensures *out == pfn && zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
+    ensures *out == pfn;
+    ensures zen_zone_set_valid(s);
+    ensures zen_zone_set_same_shape{Pre, Post}(s);
  */
 static inline void zen_zone_put_pfn(zen_zone_set *s, zen_pfn *out, zen_pfn pfn)
 {
