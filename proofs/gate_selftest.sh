@@ -5,7 +5,7 @@
 # selftest/unspecified.c (a call to a function with no code and no contract)
 # and, with --split, on selftest/split.c (one false conjunct);
 # --fct-timeout changes the time allowed and --split how a goal is
-# attacked, never the verdict; --smoke fails on
+# attacked, never the verdict, and so does --cvc4-first; --smoke fails on
 # selftest/contradictory.c (contradictory preconditions) and still passes on
 # good.c.
 set -u
@@ -109,6 +109,32 @@ if bash "$gate" --smoke good "$dir/good.c" >"$tmp/good_smoke.out" 2>&1; then
   echo "ok: gate with --smoke passes on good.c"
 else
   echo "FAIL: gate with --smoke failed on good.c"; cat "$tmp/good_smoke.out"; failures=$((failures + 1))
+fi
+
+# --cvc4-first proves in two runs (CVC4, then Z3 and CVC4 with the smoke
+# tests) and reaches the same verdicts.
+if bash "$gate" --cvc4-first --smoke --split good_inc good "$dir/good.c" >"$tmp/first_good.out" 2>&1 &&
+   grep -q '^PROOF good: proved 4 / 4 goals' "$tmp/first_good.out"; then
+  echo "ok: gate with --cvc4-first passes on good.c"
+else
+  echo "FAIL: gate with --cvc4-first on good.c"; cat "$tmp/first_good.out"; failures=$((failures + 1))
+fi
+if bash "$gate" --cvc4-first bad "$dir/bad.c" >"$tmp/first_bad.out" 2>&1; then
+  echo "FAIL: gate with --cvc4-first passed on bad.c"; cat "$tmp/first_bad.out"; failures=$((failures + 1))
+elif grep -q '^PROOF bad: proved 2 / 3 goals' "$tmp/first_bad.out" &&
+     grep -q 'typed_bad_inc_ensures' "$tmp/first_bad.out"; then
+  echo "ok: gate with --cvc4-first fails on bad.c"
+else
+  echo "FAIL: unexpected report for bad.c with --cvc4-first"; cat "$tmp/first_bad.out"; failures=$((failures + 1))
+fi
+if bash "$gate" --cvc4-first --smoke contradictory "$dir/contradictory.c" >"$tmp/first_contra.out" 2>&1; then
+  echo "FAIL: gate with --cvc4-first --smoke passed on contradictory.c"; cat "$tmp/first_contra.out"
+  failures=$((failures + 1))
+elif grep -q 'typed_contradictory_inc_wp_smoke_default_requires' "$tmp/first_contra.out"; then
+  echo "ok: gate with --cvc4-first --smoke fails on contradictory.c"
+else
+  echo "FAIL: unexpected report for contradictory.c with --cvc4-first --smoke"; cat "$tmp/first_contra.out"
+  failures=$((failures + 1))
 fi
 
 cat "$tmp/good.out" "$tmp/bad.out" "$tmp/unspecified.out"

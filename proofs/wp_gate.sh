@@ -6,7 +6,8 @@
 # stops Frama-C (WP would otherwise assume a default contract for it).
 #
 # Usage: wp_gate.sh [--fct-timeout F:T[,F:T...]] [--split F[,F...]]
-#                   [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]
+#                   [--smoke] [--cvc4-first] [--include DIR]
+#                   NAME FILE.c [FILE.c ...]
 #   --fct-timeout  a longer per-goal timeout, in seconds, for the goals of
 #          the named functions (Frama-C's -wp-fct-timeout); every goal must
 #          still be proved
@@ -22,6 +23,10 @@
 #          hold vacuously, and fails the gate. Unreachable code and calls are
 #          not smoke-tested: the core's defensive checks are unreachable
 #          under their contracts by design
+#   --cvc4-first  prove with CVC4 alone first, then with Z3 and CVC4 on
+#          what is left and on the smoke tests (see prove below). Without
+#          it, one run with both provers. It pays where proving outweighs
+#          generating the goals, which both runs do (proofs/RECORD.md)
 #   --include  the include path, instead of the first file's directory
 #   NAME   component name used in the summary line
 #   FILE   C sources; the directory of the first one is added to the include
@@ -34,8 +39,7 @@
 #   WHY3CONFIG         why3 configuration; generated with
 #                      `why3 config detect` when unset
 #
-# Provers: CVC4 alone first, then Z3 and CVC4 together on what is left and
-# on the smoke tests (see prove below). Every goal must be proved by one.
+# Every goal must be proved by Z3 or CVC4.
 #
 # Output: the unproved goals (if any), the slowest proved goals with their
 # prover times (the margin under the timeout), and one line
@@ -57,6 +61,7 @@ fn_re='[A-Za-z_][A-Za-z0-9_]*'
 fct_timeout=""
 split_fcts=""
 smoke_args=()
+cvc4_first=0
 include_dir=""
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -74,6 +79,10 @@ while [ "$#" -gt 0 ]; do
       smoke_args=(-wp-smoke-tests -wp-no-smoke-dead-code -wp-no-smoke-dead-call)
       shift
       ;;
+    --cvc4-first)
+      cvc4_first=1
+      shift
+      ;;
     --include)
       if [ ! -d "${2:-}" ]; then
         echo "wp_gate: --include needs a directory" >&2
@@ -89,7 +98,7 @@ while [ "$#" -gt 0 ]; do
 done
 
 if [ "$#" -lt 2 ]; then
-  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--split F[,F...]] [--smoke] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
+  echo "usage: $0 [--fct-timeout F:T[,F:T...]] [--split F[,F...]] [--smoke] [--cvc4-first] [--include DIR] NAME FILE.c [FILE.c ...]" >&2
   exit 2
 fi
 
@@ -129,17 +138,19 @@ if [ -n "$fct_timeout" ]; then
   fct_args=(-wp-fct-timeout "$fct_timeout")
 fi
 
-# run_wp LOG PROVERS [frama-c options...]: one WP run over the files, with
-# the prover cache shared by all runs of this gate.
-cache="$work/cache"
-mkdir -p "$cache"
+# run_wp LOG PROVERS [frama-c options...]: one WP run over the files. With
+# --cvc4-first, the runs share a prover cache.
+cache_args=()
+if [ "$cvc4_first" -eq 1 ]; then
+  mkdir -p "$work/cache"
+  cache_args=(-wp-cache update -wp-cache-dir "$work/cache")
+fi
 run_wp() {
   local out="$1" provers="$2"
   shift 2
   (
     cd "$work" &&
-    frama-c -wp -wp-rte -wp-prover "$provers" \
-      -wp-cache update -wp-cache-dir "$cache" \
+    frama-c -wp -wp-rte -wp-prover "$provers" "${cache_args[@]}" \
       -wp-timeout "$timeout_s" "${fct_args[@]}" -wp-par "$par" \
       -kernel-warn-key typing:implicit-function-declaration=abort \
       -kernel-warn-key annot:missing-spec=abort \
@@ -152,22 +163,25 @@ complete() {
   grep -Eq '^\[wp\] Proved goals: +([0-9]+) / \1$' "$1"
 }
 
-# prove LOG [frama-c options...]: the files' goals in two runs. First CVC4
-# alone, which closes nearly every goal that Qed leaves in these proofs
-# (proofs/RECORD.md), two goals at a time; the gate's timeouts bound
-# each prover process, so Z3 and CVC4 side by side would prove one goal at
-# a time. Then Z3 and CVC4 together, with the smoke tests: the goals CVC4
-# proved come back from the cache, and both provers try the rest. LOG is
-# the last run's: it reports every goal. Without smoke tests, the second
-# run is made only when the first left goals unproved.
+# prove LOG [frama-c options...]: the files' goals. In one run with Z3 and
+# CVC4 side by side, or with --cvc4-first in two: first CVC4 alone, which
+# closes nearly every goal that Qed leaves in these proofs, two goals at a
+# time (the gate's timeouts bound each prover process, so both provers
+# side by side prove one goal at a time); then Z3 and CVC4 together, with
+# the smoke tests: the goals CVC4 proved come back from the cache, and both
+# provers try the rest. LOG is the last run's: it reports every goal.
+# Without smoke tests, the second run is made only when the first left
+# goals unproved.
 prove() {
   local out="$1"
   shift
-  run_wp "$out.cvc4" cvc4 "$@"
-  local rc=$?
-  if [ "${#smoke_args[@]}" -eq 0 ] && [ "$rc" -eq 0 ] && complete "$out.cvc4"; then
-    mv "$out.cvc4" "$out"
-    return 0
+  if [ "$cvc4_first" -eq 1 ]; then
+    run_wp "$out.cvc4" cvc4 "$@"
+    local rc=$?
+    if [ "${#smoke_args[@]}" -eq 0 ] && [ "$rc" -eq 0 ] && complete "$out.cvc4"; then
+      mv "$out.cvc4" "$out"
+      return 0
+    fi
   fi
   run_wp "$out" z3,cvc4 "${smoke_args[@]}" "$@"
 }
@@ -226,7 +240,7 @@ if [ -n "${ZEN_PROOF_RECORD:-}" ]; then
   {
     echo "# WP proof record: $name"
     echo
-    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers cvc4 then z3,cvc4, timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte${split_fcts:+; with -wp-split: ${split_fcts}}."
+    echo "Frama-C $(frama-c -version 2>/dev/null | head -n 1), provers $([ "$cvc4_first" -eq 1 ] && echo "cvc4, then z3,cvc4" || echo z3,cvc4), timeout ${timeout_s} s${fct_timeout:+ (per function: ${fct_timeout})}, -wp-rte${split_fcts:+; with -wp-split: ${split_fcts}}."
     echo "Files: $*"
     echo "Result: proved $proved / $total goals in $secs s."
     echo
