@@ -39,7 +39,7 @@
 #   WHY3CONFIG         why3 configuration; generated with
 #                      `why3 config detect` when unset
 #
-# Every goal must be proved by Z3 or CVC4.
+# Every goal must be proved, by Qed, Z3 or CVC4.
 #
 # Output: the unproved goals (if any), the slowest proved goals with their
 # prover times (the margin under the timeout), and one line
