@@ -7,7 +7,15 @@
 
 #include "zen_zone.h"
 
-/*@ // A zone other than z stays well formed while only z's allocator works.
+/*@ // A valid set's zone y, apart from zone z, reads the same while only
+    // z's allocator works: the case split over the pairs of zones, on its own.
+    lemma zen_zone_other_same{L1, L2}: \forall zen_zone_set *s, integer z, integer y;
+      0 <= z < ZEN_ZONE_COUNT && 0 <= y < ZEN_ZONE_COUNT && y != z &&
+      \at(s->zone[z].present, L1) != 0 && \at(s->zone[y].present, L1) != 0 &&
+      zen_zone_set_valid{L1}(s) && zen_zone_others_same{L1, L2}(s, z) ==>
+      zen_zone_same{L1, L2}(s, y);
+
+    // A zone other than z stays well formed while only z's allocator works.
     lemma zen_zone_other_ok{L1, L2}: \forall zen_zone_set *s, integer z, integer y;
       0 <= z < ZEN_ZONE_COUNT && 0 <= y < ZEN_ZONE_COUNT && y != z &&
       \at(s->zone[z].present, L1) != 0 && zen_zone_set_valid{L1}(s) &&
