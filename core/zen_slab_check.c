@@ -292,14 +292,16 @@ zen_status zen_kmem_check(const zen_kmem *k, const zen_slab_cache *const *caches
         loop variant zen_kmem_check_count(ncaches) - i; */
     for (uint32_t i = 0; i < ZEN_KMALLOC_CLASSES + ncaches; i++) {
         const zen_slab_cache *c = i < ZEN_KMALLOC_CLASSES ? &k->classes[i] : caches[i - ZEN_KMALLOC_CLASSES];
+        /* Where every header is good (behavior caches_ok), the walk never
+         * reports ZEN_SINV_CACHE: stated at each step, path by path. */
         /*@ assert c == zen_kmem_check_cache(k, caches, i); */
         if (c->kmem != k || c->kmalloc_class != (i < ZEN_KMALLOC_CLASSES ? i + 1u : 0u)) {
-            /*@ for caches_ok: assert x1: \false; */
+            /*@ for caches_ok: assert bad_header_unreachable: \false; */
             return zen_slab_broken(report, ZEN_SINV_CACHE, ZEN_SLAB_NONE, c);
         }
-        /*@ for caches_ok: assert x2: zen_slab_check_geometry(c); */
+        /*@ for caches_ok: assert geometry_passes: zen_slab_check_geometry(c); */
         zen_slab_finding f = zen_slab_check_cache(k, c, held);
-        /*@ for caches_ok: assert x3: f.invariant != ZEN_SINV_CACHE; */
+        /*@ for caches_ok: assert finding_not_cache: f.invariant != ZEN_SINV_CACHE; */
         if (f.invariant != ZEN_SINV_NONE)
             return zen_slab_broken(report, f.invariant, f.record, c);
         held += f.count;
