@@ -268,6 +268,16 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
       zen_slab_cache_apart(k, &k->classes[i]) && zen_kmem_zones_apart(k, &k->classes[i]);
  */
 
+/*@ // The slab layer writes of a class only its lists and counters, which
+    // lie apart from every class's geometry.
+    lemma zen_kmem_class_classes_apart: \forall zen_kmem *k, integer i;
+      0 <= i < ZEN_KMALLOC_CLASSES ==> zen_kmem_classes_apart(k, &k->classes[i]);
+
+    // The classes' geometry and numbers carry where their fields read the same.
+    lemma zen_kmem_classes_ok_kept{L1, L2}: \forall zen_kmem *k;
+      zen_kmem_classes_ok{L1}(k) && zen_kmem_classes_same{L1, L2}(k) ==> zen_kmem_classes_ok{L2}(k);
+ */
+
 /* Free obj in the slab of record r if that slab is one of a kmalloc class:
  * the record's kclass names the class, and its cache must be that class. */
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs;
@@ -283,7 +293,7 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
     ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
       \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures \result == ZEN_OK ==>
-      \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && zen_slab_freed{Pre, Post}(k, &k->classes[i], r, obj);
+      \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
  */
 static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
 {
@@ -292,16 +302,7 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
         return ZEN_ERR_WRONG_CACHE;
     zen_slab_cache *c = &k->classes[kclass - 1u];
     zen_status st = zen_slab_free_in(k, c, r, obj);
-    /*@ assert zen_kmem_valid(k); */
-    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
-          k->classes[i].kmem == \at(k->classes[i].kmem, Pre) &&
-          k->classes[i].kmalloc_class == \at(k->classes[i].kmalloc_class, Pre); */
-    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
-          k->classes[i].align == \at(k->classes[i].align, Pre) &&
-          k->classes[i].stride == \at(k->classes[i].stride, Pre) &&
-          k->classes[i].order == \at(k->classes[i].order, Pre) &&
-          k->classes[i].nslots == \at(k->classes[i].nslots, Pre); */
-    /*@ assert zen_kmem_classes_ok(k); */
+    /*@ assert zen_kmem_valid(k) && zen_kmem_classes_ok(k); */
     /*@ assert st == ZEN_OK ==> k->slabs[r].cache == c; */
     /*@ assert st == ZEN_OK ==> \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
           0 <= off && off % c->stride == 0 && off / c->stride < c->nslots; */
@@ -311,7 +312,7 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
           \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
             (zen_slab_slot_free(k, r, j) <==> zen_slab_slot_free{Pre}(k, r, j)); */
     /*@ assert st == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
-    /*@ assert st == ZEN_OK ==> zen_slab_freed{Pre, Here}(k, c, r, obj); */
+    /*@ assert st == ZEN_OK ==> ZEN_SLAB_FREED(Pre, Here, k, c, r, obj); */
     return st;
 }
 

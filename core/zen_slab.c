@@ -35,12 +35,14 @@
 
 /* Put record r at the head of cache c's list `list`. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires r < k->nslabs && ZEN_SLAB_EMPTY <= list <= ZEN_SLAB_FULL;
     assigns k->slabs[r].list, k->slabs[r].next, k->slabs[0 .. k->nslabs - 1].prev, c->head[list - 1];
     ensures k->slabs[r].list == list && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned list)
 {
@@ -52,6 +54,7 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
     if (head < k->nslabs)
         k->slabs[head].prev = r;
     c->head[list - 1u] = r;
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_places{Pre, Here}(k->zones); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_spans{Pre, Here}(k->zones); */
@@ -67,6 +70,7 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
 /* Take record r off the list of cache c its list field names. A link that
  * leaves the pool ends the list. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires r < k->nslabs && ZEN_SLAB_EMPTY <= k->slabs[r].list <= ZEN_SLAB_FULL;
     assigns k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
             c->head[\at(k->slabs[r].list, Pre) - 1];
@@ -76,6 +80,7 @@ static void zen_slab_push(zen_kmem *k, zen_slab_cache *c, uint32_t r, unsigned l
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_zone_places_kept{Pre, Post}(k);
     ensures \old(k->slabs[r].list) == ZEN_SLAB_EMPTY ==> zen_slab_busy_lists_kept{Pre, Post}(c);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -90,6 +95,7 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
         k->slabs[next].prev = prev;
     k->slabs[r].next = ZEN_SLAB_NONE;
     k->slabs[r].prev = ZEN_SLAB_NONE;
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_arrays{Pre, Here}(k->zones); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_places{Pre, Here}(k->zones); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_spans{Pre, Here}(k->zones); */
@@ -102,6 +108,7 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 /* Move record r to the list its free count calls for, counting empty slabs.
  * ZEN_ERR_CORRUPT when its list field names no list. */
 /*@ requires zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires r < k->nslabs;
     assigns k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
             k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
@@ -113,6 +120,7 @@ static void zen_slab_unlink(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     ensures zen_slab_cache_kept{Pre, Post}(c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures \old(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c)) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -126,6 +134,7 @@ static zen_status zen_slab_place(zen_kmem *k, zen_slab_cache *c, uint32_t r)
         c->stats.empty_slabs--;
     if (to == ZEN_SLAB_EMPTY)
         c->stats.empty_slabs++;
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_kept{Pre, Here}(k); */
     /*@ assert \at(zen_kmem_valid(k) && zen_kmem_zones_apart(k, c), Pre) ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c); */
@@ -138,6 +147,7 @@ Unlinked: __attribute__((unused));
           zen_slab_record_kept{Counted, Unlinked}(k, q) && zen_slab_record_kept{Unlinked, Here}(k, q) &&
           zen_slab_record_kept{Counted, Here}(k, q) && zen_slab_record_kept{Pre, Counted}(k, q) &&
           zen_slab_record_kept{Pre, Here}(k, q); */
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     return ZEN_OK;
 }
 
@@ -273,6 +283,7 @@ static inline uint64_t zen_slab_offset(uint32_t slot, uint32_t stride)
     ensures \result != ZEN_OK ==> k->slabs[r].nfree == \old(k->slabs[r].nfree) &&
       (\forall integer w; 0 <= w < ZEN_SLAB_MAP_WORDS ==>
         k->slabs[r].free_map[w] == \old(k->slabs[r].free_map[w]));
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_status zen_slab_take_slot(zen_kmem *k, const zen_slab_cache *c, uint32_t r, zen_paddr *obj)
 {
@@ -411,11 +422,22 @@ static void zen_slab_fill(zen_slab *s, zen_slab_cache *c, zen_pfn pfn, uint32_t 
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs) && zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen_slab *v)
 {
     (void)c; /* named by the contract only */
     k->slabs[r] = *v;
+    /* The classes kept, a few fields at a time: all six in one goal take
+     * the provers over half a minute across the record-sized write. */
+    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+          k->classes[i].kmem == \at(k->classes[i].kmem, Pre); */
+    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+          k->classes[i].align == \at(k->classes[i].align, Pre) && k->classes[i].stride == \at(k->classes[i].stride, Pre); */
+    /*@ assert \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+          k->classes[i].order == \at(k->classes[i].order, Pre) && k->classes[i].nslots == \at(k->classes[i].nslots, Pre) &&
+          k->classes[i].kmalloc_class == \at(k->classes[i].kmalloc_class, Pre); */
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /* The asserts lead the provers to zen_kmem_kept, from which the lemma
      * zen_kmem_valid_kept gives the validity: the zone set's shape in
      * parts, then its frame descriptors through the whole array, then the
@@ -439,6 +461,7 @@ static void zen_slab_store(zen_kmem *k, zen_slab_cache *c, uint32_t r, const zen
     assigns k->spare, k->stats.spare_records;
     ensures zen_kmem_valid(k) && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_unspare(zen_kmem *k, uint32_t r)
 {
@@ -455,11 +478,13 @@ static void zen_slab_unspare(zen_kmem *k, uint32_t r)
 
 /* Put record r at the head of c's empty list and count the new slab. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     assigns c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures c->head[ZEN_SLAB_EMPTY - 1] == r && zen_slab_cache_kept{Pre, Post}(c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_count_new(zen_kmem *k, zen_slab_cache *c, uint32_t r)
 {
@@ -467,6 +492,7 @@ static void zen_slab_count_new(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     c->stats.slabs++;
     c->stats.empty_slabs++;
     c->head[ZEN_SLAB_EMPTY - 1u] = r;
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
@@ -476,6 +502,7 @@ static void zen_slab_count_new(zen_kmem *k, zen_slab_cache *c, uint32_t r)
     assigns k->slabs[q].prev;
     ensures zen_kmem_valid(k) && k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
 {
@@ -489,6 +516,7 @@ static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
  * The records are built in locals and written whole by zen_slab_store:
  * the old head of the empty list gets r as its predecessor, r the new slab. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires zen_slab_geometry(c) && r < k->nslabs;
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
@@ -503,6 +531,7 @@ static void zen_slab_set_prev(zen_kmem *k, uint32_t q, uint32_t r)
     ensures \forall integer i; 0 <= i < c->nslots ==> zen_slab_slot_free(k, r, i);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_claim(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_pfn pfn)
 {
@@ -600,6 +629,7 @@ static zen_kmem_block zen_slab_zone_op(zen_kmem *k, bool give, zen_pfn pfn, unsi
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures give || \result.status == ZEN_OK ==> zen_kmem_zone_places_kept{Pre, Post}(k);
     ensures zen_slab_busy_lists_kept{Pre, Post}(c);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_kmem_block zen_slab_zone_call(zen_kmem *k, zen_slab_cache *c, bool give, zen_pfn pfn, unsigned order,
                                          unsigned zflags, uint32_t r)
@@ -659,6 +689,7 @@ static zen_kmem_block zen_slab_zone_call(zen_kmem *k, zen_slab_cache *c, bool gi
  * record, when the fault injection refuses, or when the zones do. The
  * caller reads the record's index from k->spare before the call. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
     assigns k->spare, k->stats.spare_records, k->slabs[0 .. k->nslabs - 1],
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
@@ -676,6 +707,7 @@ static zen_kmem_block zen_slab_zone_call(zen_kmem *k, zen_slab_cache *c, bool gi
       zen_slab_record_kept{Pre, Post}(k, q);
     ensures \result != ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures \result == ZEN_OK ==> zen_kmem_zone_places_kept{Pre, Post}(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_status zen_slab_grow(zen_kmem *k, zen_slab_cache *c, unsigned zflags)
 {
@@ -755,6 +787,7 @@ Linked: __attribute__((unused));
  * (built in a local, as the claim builds a new slab) and put at the head
  * of the spare list. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires r < k->nslabs && k->slabs[r].list == ZEN_SLAB_EMPTY;
     assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs;
@@ -784,6 +817,7 @@ Counted: __attribute__((unused));
     zen_slab spare;
     zen_slab_make_spare(&spare, k->spare);
     zen_slab_store(k, c, r, &spare);
+    /*@ assert zen_slab_busy_lists_kept{Counted, Here}(c); */
     /*@ assert zen_slab_busy_lists_kept{Pre, Here}(c); */
 Stored: __attribute__((unused));
     zen_slab_respare(k, r);
@@ -808,6 +842,7 @@ Stored: __attribute__((unused));
  * so a broken list field never returns a block with live objects), or
  * when the zones refuse the block. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires r < k->nslabs;
     assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs,
@@ -851,6 +886,7 @@ typedef struct zen_slab_released {
 /* Release every empty slab of c, counting them. The walk is bounded by the
  * pool, so a cyclic list ends as ZEN_ERR_CORRUPT. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     assigns k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[ZEN_SLAB_EMPTY - 1], c->stats.slabs, c->stats.empty_slabs,
             ZEN_KMEM_ZONE_WRITES(k);
@@ -1241,10 +1277,12 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
 
 /* Count an allocation of c. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     assigns c->stats.in_use, c->stats.allocs, c->stats.peak_in_use;
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_count_alloc(zen_kmem *k, zen_slab_cache *c)
 {
@@ -1259,11 +1297,13 @@ static void zen_slab_count_alloc(zen_kmem *k, zen_slab_cache *c)
 
 /* Count an allocation of c answered ZEN_ERR_NOMEM. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     assigns c->stats.oom_count;
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_count_oom(zen_kmem *k, zen_slab_cache *c)
 {
@@ -1275,11 +1315,13 @@ static void zen_slab_count_oom(zen_kmem *k, zen_slab_cache *c)
 
 /* Count a refused free of c. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     assigns c->stats.rejected;
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures zen_slab_cache_kept{Pre, Post}(c);
     ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static void zen_slab_count_rejected(zen_kmem *k, zen_slab_cache *c)
 {
@@ -1293,6 +1335,7 @@ static void zen_slab_count_rejected(zen_kmem *k, zen_slab_cache *c)
  * list its free count calls for, and count the allocation. ZEN_ERR_CORRUPT
  * when the record has no free slot or names no list. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires zen_slab_geometry(c) && r < k->nslabs && k->slabs[r].cache == c;
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
@@ -1307,6 +1350,7 @@ static void zen_slab_count_rejected(zen_kmem *k, zen_slab_cache *c)
       c->align == \old(c->align) && c->order == \old(c->order);
     ensures \result == ZEN_OK ==> \exists integer i; zen_slab_taken{Pre, Post}(k, c, r, i, *obj);
     ensures \result == ZEN_OK ==> *obj % c->align == 0;
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_status zen_slab_take_from(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_paddr *obj)
 {
@@ -1364,6 +1408,7 @@ Placed: __attribute__((unused));
 /* Make a new slab for c (zen_slab_grow) and take its first slot for *obj.
  * Counts an out-of-memory answer; ZEN_ERR_NOMEM changes no record. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
@@ -1378,6 +1423,7 @@ Placed: __attribute__((unused));
     ensures \result == ZEN_OK ==> \exists integer i; zen_slab_taken{Pre, Post}(k, c, \old(k->spare), i, *obj);
     ensures \result == ZEN_OK ==> *obj % c->align == 0;
     ensures \result == ZEN_ERR_NOMEM ==> \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_status zen_slab_alloc_new(zen_kmem *k, zen_slab_cache *c, unsigned zflags, zen_paddr *obj)
 {
@@ -1491,6 +1537,7 @@ zen_status zen_slab_free_in(zen_kmem *k, zen_slab_cache *c, uint32_t r, zen_padd
     /*@ assert zen_slab_slot_free(k, r, slot); */
     s->nfree++;
     c->stats.in_use--;
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /* The zone set's shape in its parts, then the kmem kept, as in
      * zen_slab_store. */
     /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
@@ -1516,6 +1563,7 @@ Counted: __attribute__((unused));
     /*@ assert \let i = slot; zen_slab_slot_free(k, r, i) && !\at(zen_slab_slot_free(k, r, i), Pre); */
     /*@ assert \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != slot ==>
           (zen_slab_slot_free(k, r, j) <==> \at(zen_slab_slot_free(k, r, j), Pre)); */
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     return st;
 }
 
@@ -1533,6 +1581,9 @@ zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj)
 Found: __attribute__((unused));
         if (st == ZEN_OK)
             st = zen_slab_free_in(k, c, r, obj);
+        /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
+        /*@ assert st == ZEN_ERR_WRONG_CACHE ==> r < k->nslabs && k->slabs[r].cache != \null && k->slabs[r].cache != c &&
+              k->slabs[r].pfn <= obj / ZEN_PAGE_SIZE < k->slabs[r].pfn + zen_block_size(k->slabs[r].order); */
         /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Found, Here}(k, q); */
         /*@ assert \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
         /*@ assert st != ZEN_OK && st != ZEN_ERR_CORRUPT ==>
@@ -1545,6 +1596,9 @@ Found: __attribute__((unused));
 Freed: __attribute__((unused));
         if (st != ZEN_OK)
             zen_slab_count_rejected(k, c);
+        /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
+        /*@ assert st == ZEN_ERR_WRONG_CACHE ==> r < k->nslabs && k->slabs[r].cache != \null && k->slabs[r].cache != c &&
+              k->slabs[r].pfn <= obj / ZEN_PAGE_SIZE < k->slabs[r].pfn + zen_block_size(k->slabs[r].order); */
         /*@ assert \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Freed, Here}(k, q); */
         /*@ assert st != ZEN_OK && st != ZEN_ERR_CORRUPT ==> \forall integer q; 0 <= q < k->nslabs ==>
               zen_slab_record_kept{Pre, Freed}(k, q) && zen_slab_record_kept{Freed, Here}(k, q) &&

@@ -335,19 +335,23 @@ typedef struct zen_slab_check_report {
         \forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
           (zen_slab_slot_free{L2}(k, q, j) <==> zen_slab_slot_free{L1}(k, q, j)))) &&
       (\forall integer p; 0 <= p < \at(k->nslabs, L2) && p != q ==> zen_slab_record_kept{L1, L2}(k, p));
-
-    // At L1, obj was the first byte of a live slot of record r, a slab of c;
-    // at L2 exactly that slot is free, and no other record changed.
-    predicate zen_slab_freed{L1, L2}(zen_kmem *k, zen_slab_cache *c, integer r, zen_paddr obj) =
-      0 <= r < \at(k->nslabs, L2) && \at(k->slabs[r].cache, L2) == c &&
-      \let off = obj - \at(k->slabs[r].pfn, L2) * ZEN_PAGE_SIZE;
-      \let i = off / \at(c->stride, L2);
-      0 <= off && off % \at(c->stride, L2) == 0 && i < \at(c->nslots, L2) &&
-      !zen_slab_slot_free{L1}(k, r, i) && zen_slab_slot_free{L2}(k, r, i) &&
-      (\forall integer j; 0 <= j < ZEN_SLAB_MAX_SLOTS && j != i ==>
-        (zen_slab_slot_free{L2}(k, r, j) <==> zen_slab_slot_free{L1}(k, r, j))) &&
-      (\forall integer q; 0 <= q < \at(k->nslabs, L2) && q != r ==> zen_slab_record_kept{L1, L2}(k, q));
  */
+
+/* For contracts: at L1, obj was the first byte of a live slot of record r,
+ * a slab of c; at L2 exactly that slot is free, and no other record
+ * changed. A macro, not a predicate: the provers match its parts against
+ * the postconditions of zen_slab_free_in one by one, where a predicate
+ * must first be unfolded (that goal alone took over a minute). */
+#define ZEN_SLAB_FREED(L1, L2, k, c, r, obj)                                                           \
+    (0 <= (r) < \at((k)->nslabs, L2) && \at((k)->slabs[(r)].cache, L2) == (c) &&                       \
+     (\let freed_off = (obj) - \at((k)->slabs[(r)].pfn, L2) * ZEN_PAGE_SIZE;                           \
+      \let freed_slot = freed_off / \at((c)->stride, L2);                                              \
+      0 <= freed_off && freed_off % \at((c)->stride, L2) == 0 && freed_slot < \at((c)->nslots, L2) &&  \
+      !zen_slab_slot_free{L1}(k, r, freed_slot) && zen_slab_slot_free{L2}(k, r, freed_slot) &&         \
+      (\forall integer freed_j; 0 <= freed_j < ZEN_SLAB_MAX_SLOTS && freed_j != freed_slot ==>         \
+        (zen_slab_slot_free{L2}(k, r, freed_j) <==> zen_slab_slot_free{L1}(k, r, freed_j)))) &&        \
+     (\forall integer freed_q; 0 <= freed_q < \at((k)->nslabs, L2) && freed_q != (r) ==>               \
+       zen_slab_record_kept{L1, L2}(k, freed_q)))
 
 /*@ // What zen_kmem_init needs of its caller: the records lie apart from the
     // kmem, and what the zone set s writes (its struct, arrays and direct
@@ -365,6 +369,26 @@ typedef struct zen_slab_check_report {
       \separated(s->zone[2].pages.memory + (0 .. s->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1),
                  k, slabs + (0 .. n - 1)) &&
       zen_zone_maps_apart(s);
+
+    // What the slab layer writes of cache c (its list heads and its
+    // counters) lies apart from every kmalloc class's kmem, geometry and
+    // number: true of each class itself and of a cache apart from them.
+    predicate zen_kmem_classes_apart(zen_kmem *k, zen_slab_cache *c) =
+      \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+        \separated(c->head + (0 .. ZEN_SLAB_LISTS - 1), &c->stats, &k->classes[i].kmem, &k->classes[i].align,
+                   &k->classes[i].stride, &k->classes[i].order, &k->classes[i].nslots,
+                   &k->classes[i].kmalloc_class);
+
+    // Every kmalloc class's kmem, geometry and number read the same at L1
+    // and L2. In values, so that it chains across calls by equality alone.
+    predicate zen_kmem_classes_same{L1, L2}(zen_kmem *k) =
+      \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+        \at(k->classes[i].kmem, L1) == \at(k->classes[i].kmem, L2) &&
+        \at(k->classes[i].align, L1) == \at(k->classes[i].align, L2) &&
+        \at(k->classes[i].stride, L1) == \at(k->classes[i].stride, L2) &&
+        \at(k->classes[i].order, L1) == \at(k->classes[i].order, L2) &&
+        \at(k->classes[i].nslots, L1) == \at(k->classes[i].nslots, L2) &&
+        \at(k->classes[i].kmalloc_class, L1) == \at(k->classes[i].kmalloc_class, L2);
 
     // The kmalloc classes of k: class i is a live cache of k with the
     // geometry zen_slab_cache_create gives, numbered i + 1.
@@ -469,12 +493,13 @@ zen_status zen_slab_cache_create(zen_kmem *k, zen_slab_cache *c, uint64_t size, 
  * slab, the zone allocation and nslots constructor calls. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires c->kmem == k ==> zen_slab_geometry(c);
+    requires zen_kmem_classes_apart(k, c);
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->stats.rejected, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
             ZEN_KMEM_ZONE_WRITES(k);
-    ensures c->kmem == \old(c->kmem);
+    ensures c->kmem == \old(c->kmem) && zen_kmem_classes_same{Pre, Post}(k);
     behavior not_a_cache:
       assumes c->kmem != k;
       assigns k->stats.rejected;
@@ -508,9 +533,10 @@ zen_status zen_slab_alloc(zen_kmem *k, zen_slab_cache *c, zen_paddr *obj);
  * On ZEN_OK exactly that slot is free again. O(ZEN_PAGE_MAX_ORDER). */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
     requires c->kmem == k ==> zen_slab_geometry(c);
+    requires zen_kmem_classes_apart(k, c);
     assigns k->stats.rejected, c->stats.rejected, c->stats.in_use, c->stats.empty_slabs,
             c->head[0 .. ZEN_SLAB_LISTS - 1], ZEN_KMEM_RECORD_WRITES(k);
-    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
+    ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c) && zen_kmem_classes_same{Pre, Post}(k);
     ensures c->kmem == \old(c->kmem);
     behavior not_a_cache:
       assumes c->kmem != k;
@@ -552,6 +578,7 @@ zen_status zen_slab_free(zen_kmem *k, zen_slab_cache *c, zen_paddr obj);
  * goes: its record is checked to be empty first. ZEN_ERR_INVAL when c is
  * not a live cache of k. O(empty slabs * zone free). */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     requires released == \null || (\valid(released) && \separated(released, c, k, k->slabs + (0 .. k->nslabs - 1)) &&
       zen_zone_writes_apart(k->zones, released));
     assigns *released, k->stats.rejected, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
@@ -586,6 +613,7 @@ zen_status zen_slab_shrink(zen_kmem *k, zen_slab_cache *c, uint64_t *released);
  * live cache of k, or is one of the kmalloc classes; ZEN_ERR_CORRUPT when
  * no object is live but a partial or full list is not empty. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
+    requires zen_kmem_classes_apart(k, c);
     assigns c->kmem, c->stats.rejected, k->stats.rejected, k->spare, k->stats.spare_records,
             ZEN_KMEM_RECORD_WRITES(k), c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats.slabs, c->stats.empty_slabs,
             ZEN_KMEM_ZONE_WRITES(k);
@@ -719,7 +747,7 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
       // slab, and exactly that slot is free now; or obj was the first byte
       // of a whole block handed out by kmalloc, and the block is returned.
       ensures \result == ZEN_OK ==>
-        (\exists integer i, r; 0 <= i < ZEN_KMALLOC_CLASSES && zen_slab_freed{Pre, Post}(k, &k->classes[i], r, obj)) ||
+        (\exists integer i, r; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj)) ||
         (obj % ZEN_PAGE_SIZE == 0 &&
          \let a = &k->zones->zone[zen_zone_of(obj / ZEN_PAGE_SIZE)].pages; \let f = obj / ZEN_PAGE_SIZE - a->start;
          \at(a->frames[f].state, Pre) == ZEN_FRAME_ALLOCATED && \at(a->frames[f].owner, Pre) == ZEN_OWNER_KMALLOC);

@@ -305,7 +305,7 @@ zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
  * changes nothing; ZEN_ERR_CORRUPT after the slot is freed means the
  * record's list field was broken. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
-    requires zen_slab_geometry(c) && r < k->nslabs;
+    requires zen_slab_geometry(c) && r < k->nslabs && zen_kmem_classes_apart(k, c);
     assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree,
             k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
             k->slabs[0 .. k->nslabs - 1].list, c->head[0 .. ZEN_SLAB_LISTS - 1],
@@ -315,10 +315,10 @@ zen_status zen_slab_record_of(const zen_kmem *k, zen_paddr obj, uint32_t *r);
     ensures zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures k->slabs == \old(k->slabs) && k->nslabs == \old(k->nslabs);
     ensures \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_slab_geometry(c);
+    ensures zen_slab_geometry(c) && zen_kmem_classes_same{Pre, Post}(k);
     // Every answer but OK and CORRUPT leaves the slots as they were:
     ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==> zen_slab_record_kept{Pre, Post}(k, r);
-    ensures \result == ZEN_ERR_WRONG_CACHE ==> k->slabs[r].cache != c;
+    ensures \result == ZEN_ERR_WRONG_CACHE ==> k->slabs[r].cache != c && k->slabs[r].order == \old(k->slabs[r].order);
     ensures \result == ZEN_ERR_NOT_HEAD ==> k->slabs[r].cache == c &&
       zen_slab_inside_at(obj, k->slabs[r].pfn, c->stride, c->nslots);
     ensures \result == ZEN_ERR_NOT_ALLOCATED ==> k->slabs[r].cache == c &&
@@ -380,13 +380,14 @@ zen_status zen_slab_cache_setup(zen_kmem *k, zen_slab_cache *c, uint64_t size, u
  * for a new slab. ZEN_ERR_NOMEM takes nothing; ZEN_ERR_CORRUPT means a
  * record or the zone metadata was found broken. */
 /*@ requires zen_kmem_valid(k) && zen_slab_cache_apart(k, c) && zen_kmem_zones_apart(k, c);
-    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC;
+    requires zen_slab_geometry(c) && zflags <= ZEN_ZONE_ATOMIC && zen_kmem_classes_apart(k, c);
     requires \valid(obj) && \separated(obj, k, k->slabs + (0 .. k->nslabs - 1)) && \separated(obj, c) &&
       zen_zone_writes_apart(k->zones, obj);
     assigns *obj, k->spare, k->stats.spare_records, ZEN_KMEM_RECORD_WRITES(k),
             c->head[0 .. ZEN_SLAB_LISTS - 1], c->stats,
             ZEN_KMEM_ZONE_WRITES(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures zen_kmem_classes_same{Pre, Post}(k);
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k) && zen_kmem_zones_apart(k, c);
     ensures zen_slab_records_ok(k) && zen_slab_cache_apart(k, c);
     ensures c->kmem == \old(c->kmem) && c->stride == \old(c->stride) && c->nslots == \old(c->nslots) &&
