@@ -175,6 +175,7 @@ static unsigned zen_kmalloc_order(uint64_t size)
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k);
     ensures \result == ZEN_OK ==> *obj % ZEN_PAGE_SIZE == 0;
+    ensures zen_kmem_classes_same{Pre, Post}(k);
  */
 static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags, zen_paddr *obj)
 {
@@ -182,6 +183,7 @@ static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags,
     zen_kmem_block got = zen_kmem_get_block(k, ZEN_ZONE_NORMAL, order, zflags, ZEN_OWNER_KMALLOC, 0);
     zen_status st = got.status;
     zen_pfn pfn = got.pfn;
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_zones_apart(k, &k->classes[0]); */
     if (st != ZEN_OK) {
         if (st == ZEN_ERR_NOMEM)
@@ -209,8 +211,10 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
     else if ((st = zen_slab_alloc_in(k, &k->classes[zen_kmalloc_class(size)], zflags, obj)) ==
              ZEN_ERR_NOMEM)
         zen_kmem_count_oom(k);
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     if (st == ZEN_ERR_INVAL || st == ZEN_ERR_OVERFLOW)
         zen_kmem_count_rejected(k);
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k) && zen_kmem_classes_ok(k); */
     zen_hooks_leave(&k->hooks);
     return st;
 }
@@ -236,6 +240,7 @@ static void zen_kmem_uncount_large(zen_kmem *k, unsigned order)
     requires \let a = &k->zones->zone[zen_zone_of(head)].pages;
       zen_is_state(a, head, ZEN_FRAME_ALLOCATED) && a->frames[head - a->start].order == order;
     assigns k->stats.large_blocks, k->stats.large_frames, ZEN_KMEM_ZONE_WRITES(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
     behavior inside:
       assumes obj != head * ZEN_PAGE_SIZE;
       assigns \nothing;
@@ -288,6 +293,7 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs;
     ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
             \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
@@ -328,8 +334,10 @@ zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
         st = zen_kfree_large(k, b.head, b.order, obj);
     else if ((st = zen_slab_record_in(k, &b, &r)) == ZEN_OK)
         st = zen_kfree_object(k, r, obj);
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     if (st != ZEN_OK)
         zen_kmem_count_rejected(k);
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k) && zen_kmem_classes_ok(k); */
     zen_hooks_leave(&k->hooks);
     return st;
 }
