@@ -38,7 +38,9 @@
  * page) from a ladder of size-class caches inside the zen_kmem, and larger
  * sizes as whole blocks of 2^k frames from the zone allocator (owner
  * ZEN_OWNER_KMALLOC). zen_kfree tells the two apart from the frame
- * descriptor.
+ * descriptor. A caller's cache must not overlap those classes (the
+ * contracts' zen_kmem_classes_apart): its list heads and counters are
+ * written, and a class under them would lose its geometry.
  *
  * Serialisation is the caller's: every operation that changes a zen_kmem or
  * one of its caches calls the kmem's enter hook once at its start and its
