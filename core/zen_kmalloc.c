@@ -2,6 +2,16 @@
  * blocks of frames from the zone allocator above half a page. */
 #include "zen_slab_internal.h"
 
+/*@ // The classes' geometry and numbers lie apart from the zones' frame
+    // descriptors, the one place of uint32 fields a zone call writes: with
+    // this in view before the call, the classes read the same after it.
+    predicate zen_kmem_classes_off_frames(zen_kmem *k) =
+      \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+        \separated(k->zones->frames + (0 .. k->zones->nframes - 1), &k->classes[i].align,
+                   &k->classes[i].stride, &k->classes[i].order, &k->classes[i].nslots,
+                   &k->classes[i].kmalloc_class);
+ */
+
 /* The class sizes, smallest first. */
 static const uint32_t zen_kmalloc_sizes[ZEN_KMALLOC_CLASSES] = {
     8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048
@@ -180,11 +190,13 @@ static unsigned zen_kmalloc_order(uint64_t size)
 static zen_status zen_kmalloc_large(zen_kmem *k, uint64_t size, unsigned zflags, zen_paddr *obj)
 {
     unsigned order = zen_kmalloc_order(size);
+    /*@ assert zen_kmem_classes_off_frames(k); */
     zen_kmem_block got = zen_kmem_get_block(k, ZEN_ZONE_NORMAL, order, zflags, ZEN_OWNER_KMALLOC, 0);
     zen_status st = got.status;
     zen_pfn pfn = got.pfn;
     /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_zones_apart(k, &k->classes[0]); */
+    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_zone_writes_apart(k->zones, obj); */
     if (st != ZEN_OK) {
         if (st == ZEN_ERR_NOMEM)
             zen_kmem_count_oom(k);
@@ -233,20 +245,22 @@ static void zen_kmem_uncount_large(zen_kmem *k, unsigned order)
 }
 
 /* Free the large block at frame head, of 2^order frames, as
- * zen_zone_block_of found it allocated, given obj: ZEN_ERR_NOT_HEAD (and
- * nothing changes) unless obj is the block's first byte. */
-/*@ requires zen_kmem_valid(k) && head < ZEN_PFN_LIMIT && order <= ZEN_PAGE_MAX_ORDER;
-    requires \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(k->zones, z, head);
-    requires \let a = &k->zones->zone[zen_zone_of(head)].pages;
+ * zen_zone_block_of found it allocated from obj's frame: ZEN_ERR_NOT_HEAD
+ * (and nothing changes) unless obj is the block's first byte. Then head is
+ * obj's own frame, and the zones' validity bounds the order. */
+/*@ requires zen_kmem_valid(k);
+    requires \exists integer z; 0 <= z < ZEN_ZONE_COUNT && zen_zone_holds(k->zones, z, obj / ZEN_PAGE_SIZE);
+    requires \let a = &k->zones->zone[zen_zone_of(obj / ZEN_PAGE_SIZE)].pages;
       zen_is_state(a, head, ZEN_FRAME_ALLOCATED) && a->frames[head - a->start].order == order;
     assigns k->stats.large_blocks, k->stats.large_frames, ZEN_KMEM_ZONE_WRITES(k);
     ensures zen_kmem_classes_same{Pre, Post}(k);
     behavior inside:
-      assumes obj != head * ZEN_PAGE_SIZE;
+      assumes obj % ZEN_PAGE_SIZE != 0 || obj / ZEN_PAGE_SIZE != head;
       assigns \nothing;
-      ensures \result == ZEN_ERR_NOT_HEAD;
+      ensures \result == ZEN_ERR_NOT_HEAD && zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
+      ensures zen_kmem_valid(k) && \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     behavior at_head:
-      assumes obj == head * ZEN_PAGE_SIZE;
+      assumes obj % ZEN_PAGE_SIZE == 0 && obj / ZEN_PAGE_SIZE == head;
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
       ensures \result == ZEN_OK ==> zen_kmem_valid(k);
     complete behaviors;
@@ -254,9 +268,13 @@ static void zen_kmem_uncount_large(zen_kmem *k, unsigned order)
  */
 static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen_paddr obj)
 {
-    if (obj != head * ZEN_PAGE_SIZE)
+    if (obj % ZEN_PAGE_SIZE != 0u || obj / ZEN_PAGE_SIZE != head)
         return ZEN_ERR_NOT_HEAD;
+    /*@ assert zen_page_valid(&k->zones->zone[zen_zone_of(head)].pages); */
+    /*@ assert order <= ZEN_PAGE_MAX_ORDER; */
+    /*@ assert zen_kmem_classes_off_frames(k); */
     zen_status st = zen_zone_free(k->zones, head, order);
+    /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     if (st != ZEN_OK)
         return st;
     /*@ assert zen_zone_set_valid(k->zones) && zen_zone_set_same_shape{Pre, Here}(k->zones); */
@@ -283,6 +301,30 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
       zen_kmem_classes_ok{L1}(k) && zen_kmem_classes_same{L1, L2}(k) ==> zen_kmem_classes_ok{L2}(k);
  */
 
+/* What a refused kfree keeps between L1 and L2: every record and the
+ * frame descriptors. */
+#define ZEN_KFREE_REFUSED(L1, L2, k, st)                                                                \
+    ((st) != ZEN_OK && (st) != ZEN_ERR_CORRUPT ==>                                                     \
+      zen_frames_same{L1, L2}((k)->zones->frames, (k)->zones->nframes) &&                              \
+      \forall integer q; 0 <= q < (k)->nslabs ==> zen_slab_record_kept{L1, L2}(k, q))
+
+/*@ // Each field a record keeps is an equality, so keeping chains.
+    lemma zen_slab_record_kept_trans{L1, L2, L3}: \forall zen_kmem *k, integer q;
+      zen_slab_record_kept{L1, L2}(k, q) && zen_slab_record_kept{L2, L3}(k, q) ==>
+      zen_slab_record_kept{L1, L3}(k, q);
+ */
+
+/* One more refused kfree: only the kmem's `rejected` changes. */
+/*@ requires zen_kmem_valid(k);
+    assigns k->stats.rejected;
+    ensures zen_kmem_valid(k) && zen_kmem_classes_same{Pre, Post}(k);
+    ensures ZEN_KFREE_REFUSED(Pre, Post, k, ZEN_ERR_FOREIGN);
+ */
+static void zen_kfree_count_refused(zen_kmem *k)
+{
+    zen_kmem_count_rejected(k);
+}
+
 /* Free obj in the slab of record r if that slab is one of a kmalloc class:
  * the record's kclass names the class, and its cache must be that class. */
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs;
@@ -298,6 +340,7 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
             \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
       \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
     ensures \result == ZEN_OK ==>
       \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
  */
@@ -308,6 +351,23 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
         return ZEN_ERR_WRONG_CACHE;
     zen_slab_cache *c = &k->classes[kclass - 1u];
     zen_status st = zen_slab_free_in(k, c, r, obj);
+    /*@ assert k->zones == \at(k->zones, Pre) && k->zones->frames == \at(k->zones->frames, Pre) &&
+          k->zones->nframes == \at(k->zones->nframes, Pre); */
+    /* The frame descriptors read as before: the records' list fields, the
+     * one uint8_t memory the free writes, lie apart from each of them. */
+    /*@ ghost uint64_t f = 0; */
+    /*@ ghost
+      /@ loop invariant 0 <= f <= k->zones->nframes;
+         loop invariant zen_frames_same{Pre, Here}(k->zones->frames, f);
+         loop assigns f;
+         loop variant k->zones->nframes - f; @/
+      for (f = 0; f < k->zones->nframes; f++) {
+        /@ assert \let i = (integer)f; \at(\separated(&k->zones->frames[i], k->slabs + (0 .. k->nslabs - 1)), Pre); @/
+        /@ assert \let i = (integer)f; k->zones->frames[i].state == \at(k->zones->frames[i].state, Pre) &&
+             k->zones->frames[i].order == \at(k->zones->frames[i].order, Pre); @/
+      }
+    */
+    /*@ assert zen_frames_same{Pre, Here}(k->zones->frames, k->zones->nframes); */
     /*@ assert zen_kmem_valid(k) && zen_kmem_classes_ok(k); */
     /*@ assert st == ZEN_OK ==> k->slabs[r].cache == c; */
     /*@ assert st == ZEN_OK ==> \let off = obj - k->slabs[r].pfn * ZEN_PAGE_SIZE;
@@ -328,15 +388,41 @@ zen_status zen_kfree(zen_kmem *k, zen_paddr obj)
     zen_zone_block b;
     uint32_t r = 0;
     zen_hooks_enter(&k->hooks);
-    if (zen_zone_block_of(k->zones, obj >> ZEN_PAGE_SHIFT, &b) != ZEN_OK)
+    if (zen_zone_block_of(k->zones, obj / ZEN_PAGE_SIZE, &b) != ZEN_OK) {
         st = ZEN_ERR_FOREIGN;
-    else if (b.owner == ZEN_OWNER_KMALLOC)
+        /*@ assert ZEN_KFREE_REFUSED(Pre, Here, k, st); */
+    } else if (b.owner == ZEN_OWNER_KMALLOC) {
+        /*@ assert \let a = &k->zones->zone[zen_zone_of(obj / ZEN_PAGE_SIZE)].pages;
+              zen_is_state(a, b.head, ZEN_FRAME_ALLOCATED) && a->frames[b.head - a->start].owner == ZEN_OWNER_KMALLOC; */
         st = zen_kfree_large(k, b.head, b.order, obj);
-    else if ((st = zen_slab_record_in(k, &b, &r)) == ZEN_OK)
+        /*@ assert st == ZEN_OK ==> obj % ZEN_PAGE_SIZE == 0 && obj / ZEN_PAGE_SIZE == b.head; */
+        /*@ assert st == ZEN_OK ==> ZEN_KFREE_LARGE_FREED(Pre, k, obj); */
+        /*@ assert ZEN_KFREE_REFUSED(Pre, Here, k, st); */
+    } else if ((st = zen_slab_record_in(k, &b, &r)) == ZEN_OK) {
         st = zen_kfree_object(k, r, obj);
+        /*@ assert ZEN_KFREE_REFUSED(Pre, Here, k, st); */
+        /*@ assert st == ZEN_OK ==> \exists integer i, q; 0 <= i < ZEN_KMALLOC_CLASSES &&
+              ZEN_SLAB_FREED(Pre, Here, k, &k->classes[i], q, obj); */
+    } else {
+        /*@ assert ZEN_KFREE_REFUSED(Pre, Here, k, st); */
+    }
     /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
-    if (st != ZEN_OK)
-        zen_kmem_count_rejected(k);
+    /*@ assert st != ZEN_ERR_CORRUPT ==> zen_kmem_valid(k); */
+    /*@ assert st == ZEN_OK ==> ZEN_KFREE_LARGE_FREED(Pre, k, obj) ||
+          \exists integer i, q; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Here, k, &k->classes[i], q, obj); */
+    /*@ assert ZEN_KFREE_REFUSED(Pre, Here, k, st); */
+Found: __attribute__((unused));
+    /* A corrupt kmem is not written further: only refusals are counted. */
+    if (st != ZEN_OK && st != ZEN_ERR_CORRUPT)
+        zen_kfree_count_refused(k);
+    /*@ assert ZEN_KFREE_REFUSED(Found, Here, k, st); */
+    /*@ assert k->zones == \at(k->zones, Found) && k->zones->frames == \at(k->zones->frames, Found) &&
+          k->zones->nframes == \at(k->zones->nframes, Found) && k->nslabs == \at(k->nslabs, Found); */
+    /*@ assert st != ZEN_OK && st != ZEN_ERR_CORRUPT ==>
+          zen_frames_same{Pre, Here}(k->zones->frames, k->zones->nframes); */
+    /*@ assert st != ZEN_OK && st != ZEN_ERR_CORRUPT ==> \forall integer q; 0 <= q < k->nslabs ==>
+          zen_slab_record_kept{Pre, Found}(k, q) && zen_slab_record_kept{Found, Here}(k, q) &&
+          zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert zen_kmem_classes_same{Pre, Here}(k) && zen_kmem_classes_ok(k); */
     zen_hooks_leave(&k->hooks);
     return st;

@@ -719,6 +719,14 @@ uint32_t zen_kmalloc_class_size(unsigned i);
  */
 zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *obj);
 
+/* kfree's large-block success: obj is the first byte of a block that was
+ * allocated at L1 and owned by kmalloc. */
+#define ZEN_KFREE_LARGE_FREED(L1, k, obj)                                                               \
+    ((obj) % ZEN_PAGE_SIZE == 0 &&                                                                     \
+     \at(\let a = &(k)->zones->zone[zen_zone_of((obj) / ZEN_PAGE_SIZE)].pages;                         \
+         \let f = (obj) / ZEN_PAGE_SIZE - a->start;                                                    \
+         a->frames[f].state == ZEN_FRAME_ALLOCATED && a->frames[f].owner == ZEN_OWNER_KMALLOC, L1))
+
 /* Free what zen_kmalloc returned. The frame descriptor of obj's page tells
  * a slab object (then as zen_slab_free for its class, ZEN_ERR_WRONG_CACHE
  * when the slab belongs to a cache that is not a kmalloc class) from a whole
@@ -750,9 +758,7 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
       // of a whole block handed out by kmalloc, and the block is returned.
       ensures \result == ZEN_OK ==>
         (\exists integer i, r; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj)) ||
-        (obj % ZEN_PAGE_SIZE == 0 &&
-         \let a = &k->zones->zone[zen_zone_of(obj / ZEN_PAGE_SIZE)].pages; \let f = obj / ZEN_PAGE_SIZE - a->start;
-         \at(a->frames[f].state, Pre) == ZEN_FRAME_ALLOCATED && \at(a->frames[f].owner, Pre) == ZEN_OWNER_KMALLOC);
+        ZEN_KFREE_LARGE_FREED(Pre, k, obj);
     complete behaviors;
     disjoint behaviors;
  */
