@@ -130,10 +130,17 @@ void zen_kmem_set_fail(zen_kmem *k, zen_fail_fn fail, void *ctx)
     k->fail_ctx = ctx;
 }
 
+/*@ // Each field a record keeps is an equality, so keeping chains.
+    lemma zen_slab_record_kept_trans{L1, L2, L3}: \forall zen_kmem *k, integer q;
+      zen_slab_record_kept{L1, L2}(k, q) && zen_slab_record_kept{L2, L3}(k, q) ==>
+      zen_slab_record_kept{L1, L3}(k, q);
+ */
+
 /* One more kmalloc answer ZEN_ERR_NOMEM; the kmem stays valid. */
 /*@ requires zen_kmem_valid(k);
     assigns k->stats.oom_count;
-    ensures zen_kmem_valid(k);
+    ensures zen_kmem_valid(k) && zen_kmem_classes_same{Pre, Post}(k);
+    ensures \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures k->stats.oom_count == (uint64_t)(\old(k->stats.oom_count) + 1);
  */
 static void zen_kmem_count_oom(zen_kmem *k)
@@ -220,9 +227,22 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
         st = ZEN_ERR_INVAL;
     else if (size > ZEN_KMALLOC_MAX_SLAB_SIZE)
         st = zen_kmalloc_large(k, size, zflags, obj);
-    else if ((st = zen_slab_alloc_in(k, &k->classes[zen_kmalloc_class(size)], zflags, obj)) ==
-             ZEN_ERR_NOMEM)
-        zen_kmem_count_oom(k);
+    else {
+        unsigned i = zen_kmalloc_class(size);
+        /*@ assert i < ZEN_KMALLOC_CLASSES && i == zen_kmalloc_class_of(size); */
+        st = zen_slab_alloc_in(k, &k->classes[i], zflags, obj);
+        /*@ assert st == ZEN_OK ==> \exists integer q, j; zen_slab_taken{Pre, Here}(k, &k->classes[i], q, j, *obj); */
+        /*@ assert st == ZEN_OK ==>
+              \exists integer q, j; zen_slab_taken{Pre, Here}(k, &k->classes[zen_kmalloc_class_of(size)], q, j, *obj); */
+        /*@ assert st == ZEN_ERR_NOMEM ==>
+              \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Here}(k, q); */
+Taken: __attribute__((unused));
+        if (st == ZEN_ERR_NOMEM)
+            zen_kmem_count_oom(k);
+        /*@ assert st == ZEN_ERR_NOMEM ==> \forall integer q; 0 <= q < k->nslabs ==>
+              zen_slab_record_kept{Pre, Taken}(k, q) && zen_slab_record_kept{Taken, Here}(k, q) &&
+              zen_slab_record_kept{Pre, Here}(k, q); */
+    }
     /*@ assert zen_kmem_classes_same{Pre, Here}(k); */
     if (st == ZEN_ERR_INVAL || st == ZEN_ERR_OVERFLOW)
         zen_kmem_count_rejected(k);
@@ -307,12 +327,6 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
     ((st) != ZEN_OK && (st) != ZEN_ERR_CORRUPT ==>                                                     \
       zen_frames_same{L1, L2}((k)->zones->frames, (k)->zones->nframes) &&                              \
       \forall integer q; 0 <= q < (k)->nslabs ==> zen_slab_record_kept{L1, L2}(k, q))
-
-/*@ // Each field a record keeps is an equality, so keeping chains.
-    lemma zen_slab_record_kept_trans{L1, L2, L3}: \forall zen_kmem *k, integer q;
-      zen_slab_record_kept{L1, L2}(k, q) && zen_slab_record_kept{L2, L3}(k, q) ==>
-      zen_slab_record_kept{L1, L3}(k, q);
- */
 
 /* One more refused kfree: only the kmem's `rejected` changes. */
 /*@ requires zen_kmem_valid(k);
