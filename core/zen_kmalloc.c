@@ -57,6 +57,22 @@ static void zen_kmem_spare_all(zen_slab *slabs, uint32_t nslabs)
     }
 }
 
+/*@ // Every class size is a multiple of 8 between 8 and 2048 bytes.
+    lemma zen_kmalloc_class_bytes_range: \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
+      8 <= zen_kmalloc_class_bytes(i) <= 2048 && zen_kmalloc_class_bytes(i) % 8 == 0;
+
+    // Such a size is a request zen_slab_cache_setup makes a cache of: a
+    // good request with default alignment and flags, whose stride is the
+    // size itself.
+    lemma zen_kmalloc_class_good: \forall integer size; 8 <= size <= 2048 ==>
+      !zen_slab_request_bad(size, 0, 0) && !zen_slab_request_overflows(size, 0);
+    lemma zen_kmalloc_class_stride: \forall integer size; 8 <= size <= 2048 && size % 8 == 0 ==>
+      zen_slab_stride_of(size, zen_slab_align_of(0)) == size;
+    lemma zen_kmalloc_class_made: \forall integer size; 8 <= size <= 2048 && size % 8 == 0 ==>
+      !zen_slab_request_bad(size, 0, 0) && !zen_slab_request_overflows(size, 0) &&
+      zen_slab_stride_of(size, zen_slab_align_of(0)) <= ZEN_SLAB_MAX_SIZE;
+ */
+
 /* The classes, added largest first so the cache list starts at 8 bytes. */
 /*@ requires \valid(k);
     assigns k->classes[0 .. ZEN_KMALLOC_CLASSES - 1];
@@ -70,9 +86,18 @@ static void zen_kmem_make_classes(zen_kmem *k)
         loop assigns i, k->classes[0 .. ZEN_KMALLOC_CLASSES - 1];
         loop variant i; */
     for (unsigned i = ZEN_KMALLOC_CLASSES; i-- > 0u;) {
-        /*@ assert 8 <= zen_kmalloc_sizes[i] <= 2048 && zen_kmalloc_sizes[i] % 8 == 0; */
-        (void)zen_slab_cache_setup(k, &k->classes[i], zen_kmalloc_sizes[i], 0, 0, 0, 0);
+        uint32_t size = zen_kmalloc_class_size(i);
+        /*@ assert 8 <= size <= 2048 && size % 8 == 0; */
+        /*@ assert !zen_slab_request_bad(size, 0, 0) && !zen_slab_request_overflows(size, 0) &&
+              zen_slab_stride_of(size, zen_slab_align_of(0)) <= ZEN_SLAB_MAX_SIZE; */
+        (void)zen_slab_cache_setup(k, &k->classes[i], size, 0, 0, 0, 0);
+        /*@ assert k->classes[i].kmem == k && zen_slab_geometry(&k->classes[i]); */
+        /*@ assert \forall integer j; i < j < ZEN_KMALLOC_CLASSES ==>
+              k->classes[j].kmem == k && zen_slab_geometry(&k->classes[j]) && k->classes[j].kmalloc_class == j + 1; */
         k->classes[i].kmalloc_class = i + 1u;
+        /*@ assert \forall integer j; i < j < ZEN_KMALLOC_CLASSES ==>
+              k->classes[j].kmem == k && zen_slab_geometry(&k->classes[j]) && k->classes[j].kmalloc_class == j + 1; */
+        /*@ assert k->classes[i].kmem == k && zen_slab_geometry(&k->classes[i]) && k->classes[i].kmalloc_class == i + 1; */
     }
 }
 
@@ -159,6 +184,11 @@ static void zen_kmem_count_large(zen_kmem *k, unsigned order)
 {
     k->stats.large_blocks++;
     k->stats.large_frames += (uint64_t)1 << order;
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
@@ -260,6 +290,11 @@ static void zen_kmem_uncount_large(zen_kmem *k, unsigned order)
 {
     k->stats.large_blocks--;
     k->stats.large_frames -= (uint64_t)1 << order;
+    /*@ assert zen_zone_set_same_arrays{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_places{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_spans{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_levels{Pre, Here}(k->zones); */
+    /*@ assert zen_zone_set_same_trees{Pre, Here}(k->zones); */
     /*@ assert zen_zone_set_same_shape{Pre, Here}(k->zones); */
     /*@ assert zen_kmem_kept{Pre, Here}(k); */
 }
