@@ -747,7 +747,9 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
  * when the slab belongs to a cache that is not a kmalloc class) from a whole
  * block (ZEN_ERR_NOT_HEAD unless obj is the block's first byte). Any other
  * address is ZEN_ERR_FOREIGN. Each refusal changes nothing but the kmem's
- * `rejected`. O(ZEN_PAGE_MAX_ORDER * levels). */
+ * `rejected`. ZEN_ERR_CORRUPT (a broken record or zone found on the way) is
+ * not a refusal: it is not counted, and the kmem is not written further.
+ * O(ZEN_PAGE_MAX_ORDER * levels). */
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k);
     assigns k->stats.rejected, k->stats.large_blocks, k->stats.large_frames, ZEN_KMEM_RECORD_WRITES(k),
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
