@@ -61,6 +61,11 @@ static void zen_kmem_spare_all(zen_slab *slabs, uint32_t nslabs)
     lemma zen_kmalloc_class_bytes_range: \forall integer i; 0 <= i < ZEN_KMALLOC_CLASSES ==>
       8 <= zen_kmalloc_class_bytes(i) <= 2048 && zen_kmalloc_class_bytes(i) % 8 == 0;
 
+    // The default alignment divides a page. Provers cannot reduce the
+    // remainder inside zen_slab_request_bad's definition; this lemma gives
+    // it to them as a fact.
+    lemma zen_kmalloc_default_align_divides: ZEN_PAGE_SIZE % zen_slab_align_of(0) == 0;
+
     // Such a size is a request zen_slab_cache_setup makes a cache of: a
     // good request with default alignment and flags, whose stride is the
     // size itself.
