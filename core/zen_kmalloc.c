@@ -439,7 +439,10 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
     /*@ assert k->zones == \at(k->zones, Pre) && k->zones->frames == \at(k->zones->frames, Pre) &&
           k->zones->nframes == \at(k->zones->nframes, Pre); */
     /* The frame descriptors read as before: the records' list fields, the
-     * one uint8_t memory the free writes, lie apart from each of them. */
+     * one uint8_t memory the free writes, lie apart from each of them. The
+     * step names each list field apart from the descriptor's two fields,
+     * as the free's frame condition reads them (from the separation of the
+     * whole ranges alone, the provers time out). */
     /*@ ghost uint64_t f = 0; */
     /*@ ghost
       /@ loop invariant 0 <= f <= k->zones->nframes;
@@ -448,6 +451,8 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
          loop variant k->zones->nframes - f; @/
       for (f = 0; f < k->zones->nframes; f++) {
         /@ assert \let i = (integer)f; \at(\separated(&k->zones->frames[i], k->slabs + (0 .. k->nslabs - 1)), Pre); @/
+        /@ assert \let i = (integer)f; \forall integer j; 0 <= j < k->nslabs ==>
+             &k->slabs[j].list != &k->zones->frames[i].state && &k->slabs[j].list != &k->zones->frames[i].order; @/
         /@ assert \let i = (integer)f; k->zones->frames[i].state == \at(k->zones->frames[i].state, Pre) &&
              k->zones->frames[i].order == \at(k->zones->frames[i].order, Pre); @/
       }
