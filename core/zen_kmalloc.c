@@ -403,6 +403,8 @@ static zen_status zen_kfree_large(zen_kmem *k, zen_pfn head, unsigned order, zen
 /*@ requires zen_kmem_valid(k);
     assigns k->stats.rejected;
     ensures zen_kmem_valid(k) && zen_kmem_classes_same{Pre, Post}(k);
+    ensures k->zones == \old(k->zones) && k->zones->frames == \old(k->zones->frames) &&
+      k->zones->nframes == \old(k->zones->nframes);
     ensures ZEN_KFREE_REFUSED(Pre, Post, k, ZEN_ERR_FOREIGN);
  */
 static void zen_kfree_count_refused(zen_kmem *k)
@@ -410,15 +412,28 @@ static void zen_kfree_count_refused(zen_kmem *k)
     zen_kmem_count_rejected(k);
 }
 
-/* Free obj in the slab of record r if that slab is one of a kmalloc class:
- * the record's kclass names the class, and its cache must be that class. */
-/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs;
-    assigns k->slabs[r].free_map[0 .. ZEN_SLAB_MAP_WORDS - 1], k->slabs[r].nfree,
-            k->slabs[0 .. k->nslabs - 1].next, k->slabs[0 .. k->nslabs - 1].prev,
-            k->slabs[0 .. k->nslabs - 1].list,
-            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
-            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
-            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs;
+/* Which class i is, spelled out: the form in which a write to the heads
+ * of class i is seen inside ZEN_KMEM_CLASS_HEADS. The provers do not find
+ * the case split themselves in a caller's context; here it is alone. */
+/*@ ghost
+  /@ requires i < ZEN_KMALLOC_CLASSES;
+     assigns \nothing;
+     ensures &k->classes[i] == &k->classes[0] || &k->classes[i] == &k->classes[1] ||
+       &k->classes[i] == &k->classes[2] || &k->classes[i] == &k->classes[3] ||
+       &k->classes[i] == &k->classes[4] || &k->classes[i] == &k->classes[5] ||
+       &k->classes[i] == &k->classes[6] || &k->classes[i] == &k->classes[7] ||
+       &k->classes[i] == &k->classes[8] || &k->classes[i] == &k->classes[9] ||
+       &k->classes[i] == &k->classes[10];
+  @/
+  static void zen_kmem_class_cases(zen_kmem *k, unsigned i) {}
+*/
+
+/* Free obj in the slab of record r as an object of class i. Its writes
+ * name the records whole and the heads of class i alone: the forms that
+ * zen_kfree's frame reads without arithmetic on offsets. */
+/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs && i < ZEN_KMALLOC_CLASSES;
+    assigns ZEN_KMEM_RECORD_WRITES(k), k->classes[i].head[0 .. ZEN_SLAB_LISTS - 1],
+            k->classes[i].stats.in_use, k->classes[i].stats.empty_slabs;
     ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
     ensures zen_kmem_classes_same{Pre, Post}(k);
     ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
@@ -426,15 +441,11 @@ static void zen_kfree_count_refused(zen_kmem *k)
     ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
       \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
     ensures zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
-    ensures \result == ZEN_OK ==>
-      \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
+    ensures \result == ZEN_OK ==> ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
  */
-static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
+static zen_status zen_kfree_in_class(zen_kmem *k, unsigned i, uint32_t r, zen_paddr obj)
 {
-    unsigned kclass = k->slabs[r].kclass;
-    if (kclass == 0u || kclass > ZEN_KMALLOC_CLASSES || k->slabs[r].cache != &k->classes[kclass - 1u])
-        return ZEN_ERR_WRONG_CACHE;
-    zen_slab_cache *c = &k->classes[kclass - 1u];
+    zen_slab_cache *c = &k->classes[i];
     zen_status st = zen_slab_free_in(k, c, r, obj);
     /*@ assert k->zones == \at(k->zones, Pre) && k->zones->frames == \at(k->zones->frames, Pre) &&
           k->zones->nframes == \at(k->zones->nframes, Pre); */
@@ -470,6 +481,33 @@ static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
     /*@ assert st == ZEN_OK ==> \forall integer q; 0 <= q < k->nslabs && q != r ==> zen_slab_record_kept{Pre, Here}(k, q); */
     /*@ assert st == ZEN_OK ==> ZEN_SLAB_FREED(Pre, Here, k, c, r, obj); */
     return st;
+}
+
+
+/* Free obj in the slab of record r if that slab is one of a kmalloc class:
+ * the record's kclass names the class, and its cache must be that class. */
+/*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs;
+    assigns ZEN_KMEM_RECORD_WRITES(k), ZEN_KMEM_CLASS_HEADS(k),
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
+            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs;
+    ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
+    ensures zen_kmem_classes_same{Pre, Post}(k);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
+            \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
+      \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
+    ensures zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
+    ensures \result == ZEN_OK ==>
+      \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
+ */
+static zen_status zen_kfree_object(zen_kmem *k, uint32_t r, zen_paddr obj)
+{
+    unsigned kclass = k->slabs[r].kclass;
+    if (kclass == 0u || kclass > ZEN_KMALLOC_CLASSES || k->slabs[r].cache != &k->classes[kclass - 1u])
+        return ZEN_ERR_WRONG_CACHE;
+    unsigned i = kclass - 1u;
+    /*@ ghost zen_kmem_class_cases(k, i); */
+    return zen_kfree_in_class(k, i, r, obj);
 }
 
 zen_status zen_kfree(zen_kmem *k, zen_paddr obj)

@@ -752,7 +752,7 @@ zen_status zen_kmalloc(zen_kmem *k, uint64_t size, unsigned flags, zen_paddr *ob
  * O(ZEN_PAGE_MAX_ORDER * levels). */
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k);
     assigns k->stats.rejected, k->stats.large_blocks, k->stats.large_frames, ZEN_KMEM_RECORD_WRITES(k),
-            k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].head[0 .. ZEN_SLAB_LISTS - 1],
+            ZEN_KMEM_CLASS_HEADS(k),
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs,
             ZEN_KMEM_ZONE_WRITES(k);
