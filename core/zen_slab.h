@@ -194,9 +194,10 @@ typedef struct zen_slab_check_report {
     (k)->zones->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats
 
 /* For assigns clauses: the list heads of the kmalloc classes, class by
- * class (zen_kmalloc's). Its write to the heads of one class, through
- * zen_slab_alloc_in, is then seen inside one of these; inside a single
- * two-dimensional range over all classes the provers do not find which. */
+ * class (zen_kmalloc's and zen_kfree's). Their writes to the heads of one
+ * class, through zen_slab_alloc_in and zen_slab_free_in, are then seen
+ * inside one of these; inside a single two-dimensional range over all
+ * classes the provers do not find which. */
 #define ZEN_KMEM_CLASS_HEADS(k)                                                                         \
     (k)->classes[0].head[0 .. ZEN_SLAB_LISTS - 1], (k)->classes[1].head[0 .. ZEN_SLAB_LISTS - 1],        \
     (k)->classes[2].head[0 .. ZEN_SLAB_LISTS - 1], (k)->classes[3].head[0 .. ZEN_SLAB_LISTS - 1],        \
