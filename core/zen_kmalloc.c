@@ -428,19 +428,26 @@ static void zen_kfree_count_refused(zen_kmem *k)
   static void zen_kmem_class_cases(zen_kmem *k, unsigned i) {}
 */
 
+/* The postconditions both frees of a class object share (in clauses, each
+ * a goal of its own): the kmem and its classes still valid and of the same
+ * geometry, the answers of zen_slab_free_in, a refusal that changes no
+ * record, and the frame descriptors as they were. */
+#define ZEN_KFREE_OBJECT_ENSURES(k)                                                                     \
+    ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);                                               \
+    ensures zen_kmem_classes_same{Pre, Post}(k);                                                       \
+    ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||       \
+            \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT; \
+    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>                                        \
+      \forall integer q; 0 <= q < (k)->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);              \
+    ensures zen_frames_same{Pre, Post}((k)->zones->frames, (k)->zones->nframes);
+
 /* Free obj in the slab of record r as an object of class i. Its writes
  * name the records whole and the heads of class i alone: the forms that
  * zen_kfree's frame reads without arithmetic on offsets. */
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs && i < ZEN_KMALLOC_CLASSES;
     assigns ZEN_KMEM_RECORD_WRITES(k), k->classes[i].head[0 .. ZEN_SLAB_LISTS - 1],
             k->classes[i].stats.in_use, k->classes[i].stats.empty_slabs;
-    ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
-    ensures zen_kmem_classes_same{Pre, Post}(k);
-    ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
-            \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
-      \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
+    ZEN_KFREE_OBJECT_ENSURES(k)
     ensures \result == ZEN_OK ==> ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
  */
 static zen_status zen_kfree_in_class(zen_kmem *k, unsigned i, uint32_t r, zen_paddr obj)
@@ -483,20 +490,13 @@ static zen_status zen_kfree_in_class(zen_kmem *k, unsigned i, uint32_t r, zen_pa
     return st;
 }
 
-
 /* Free obj in the slab of record r if that slab is one of a kmalloc class:
  * the record's kclass names the class, and its cache must be that class. */
 /*@ requires zen_kmem_valid(k) && zen_kmem_classes_ok(k) && r < k->nslabs;
     assigns ZEN_KMEM_RECORD_WRITES(k), ZEN_KMEM_CLASS_HEADS(k),
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.in_use,
             k->classes[0 .. ZEN_KMALLOC_CLASSES - 1].stats.empty_slabs;
-    ensures zen_kmem_valid(k) && zen_kmem_classes_ok(k);
-    ensures zen_kmem_classes_same{Pre, Post}(k);
-    ensures \result == ZEN_OK || \result == ZEN_ERR_WRONG_CACHE || \result == ZEN_ERR_FOREIGN ||
-            \result == ZEN_ERR_NOT_HEAD || \result == ZEN_ERR_NOT_ALLOCATED || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_OK && \result != ZEN_ERR_CORRUPT ==>
-      \forall integer q; 0 <= q < k->nslabs ==> zen_slab_record_kept{Pre, Post}(k, q);
-    ensures zen_frames_same{Pre, Post}(k->zones->frames, k->zones->nframes);
+    ZEN_KFREE_OBJECT_ENSURES(k)
     ensures \result == ZEN_OK ==>
       \exists integer i; 0 <= i < ZEN_KMALLOC_CLASSES && ZEN_SLAB_FREED(Pre, Post, k, &k->classes[i], r, obj);
  */
