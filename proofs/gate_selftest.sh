@@ -3,7 +3,8 @@
 # provable), fail on selftest/bad.c (a false postcondition) and write the
 # per-function record when ZEN_PROOF_RECORD is set, and fail on
 # selftest/unspecified.c (a call to a function with no code and no contract)
-# and, with --split, on selftest/split.c (one false conjunct);
+# and, with --split, on selftest/split.c (one false conjunct) and on
+# selftest/split_lemma.c (a false lemma beside the split function);
 # --fct-timeout changes the time allowed and --split how a goal is
 # attacked, never the verdict, and so does --cvc4-first; --smoke fails on
 # selftest/contradictory.c (contradictory preconditions) and still passes on
@@ -78,6 +79,15 @@ else
   echo "FAIL: unexpected report for split.c with --split"; cat "$tmp/split_bad.out"; failures=$((failures + 1))
 fi
 
+if bash "$gate" --split lemma_inc split_lemma "$dir/split_lemma.c" >"$tmp/split_lemma.out" 2>&1; then
+  echo "FAIL: gate passed on split_lemma.c with --split"; cat "$tmp/split_lemma.out"; failures=$((failures + 1))
+elif grep -q 'typed_lemma_false_bound' "$tmp/split_lemma.out" &&
+     grep -q '^PROOF split_lemma: proved 3 / 4 goals' "$tmp/split_lemma.out"; then
+  echo "ok: gate proves the lemmas with --split, and fails on a false one"
+else
+  echo "FAIL: unexpected report for split_lemma.c with --split"; cat "$tmp/split_lemma.out"
+  failures=$((failures + 1))
+fi
 if bash "$gate" --split no_such_function good "$dir/good.c" >"$tmp/split_none.out" 2>&1; then
   echo "FAIL: gate passed with --split naming no function of good.c"; cat "$tmp/split_none.out"
   failures=$((failures + 1))

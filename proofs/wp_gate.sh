@@ -16,7 +16,9 @@
 #          goals of their own before the provers see them, and each must be
 #          proved. For inclusion goals of large frames, which are many small
 #          conjuncts. Only for the functions named: over a whole file, goals
-#          that prove whole time out in parts
+#          that prove whole time out in parts. WP generates no lemma goal
+#          in a run that names functions (-wp-fct, -wp-skip-fct), so a third
+#          run proves the lemmas the files see (-wp-prop=@lemma)
 #   --smoke  add WP's smoke tests: for each function, a try to prove its
 #          preconditions, each behavior's assumptions and each loop's
 #          invariants contradictory (2 s each). One that succeeds means goals
@@ -193,7 +195,10 @@ if [ -n "$split_fcts" ]; then
   prove "$work/wp_split.log" -wp-fct "$split_fcts" -wp-split
   rc_split=$?
   if [ "$rc" -eq 0 ]; then rc=$rc_split; fi
-  cat "$work/wp_main.log" "$work/wp_split.log" >"$log"
+  prove "$work/wp_lemmas.log" -wp-prop=@lemma
+  rc_lemmas=$?
+  if [ "$rc" -eq 0 ]; then rc=$rc_lemmas; fi
+  cat "$work/wp_main.log" "$work/wp_split.log" "$work/wp_lemmas.log" >"$log"
 else
   prove "$log"
   rc=$?
@@ -203,12 +208,14 @@ secs="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN { printf "%.1f", (b - a) / 1e
 
 # "[wp] Proved goals:    P / T", once per run: the runs add up. Every run
 # must print it, except that the main run of a split may generate no goal
-# (the named functions hold every goal of the files).
+# (the named functions hold every goal of the files), nor its lemma run
+# (files without lemmas).
 summary="ok"
 summary_in() { grep -Eq '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$1"; }
+summary_or_none_in() { summary_in "$1" || grep -q '^\[wp\] Warning: No goal generated' "$1"; }
 if [ -n "$split_fcts" ]; then
   if ! summary_in "$work/wp_split.log"; then summary=""; fi
-  if ! summary_in "$work/wp_main.log" && ! grep -q '^\[wp\] Warning: No goal generated' "$work/wp_main.log"; then
+  if ! summary_or_none_in "$work/wp_main.log" || ! summary_or_none_in "$work/wp_lemmas.log"; then
     summary=""
   fi
 elif ! summary_in "$log"; then
