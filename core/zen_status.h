@@ -22,7 +22,9 @@ typedef enum zen_status {
     ZEN_ERR_CAPACITY = 11,     /* more entries than the caller's buffer holds */
     ZEN_ERR_NO_USABLE = 12,    /* a memory map without a single usable frame */
     ZEN_ERR_FOREIGN = 13,      /* address in no block this allocator handed out */
-    ZEN_ERR_WRONG_CACHE = 14   /* object of another cache */
+    ZEN_ERR_WRONG_CACHE = 14,  /* object of another cache */
+    ZEN_ERR_MISALIGNED = 15,   /* an address that must be page-aligned is not */
+    ZEN_ERR_NO_FIT = 16        /* a layout whose segments do not fit its address space */
 } zen_status;
 
 #endif

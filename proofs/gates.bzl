@@ -92,6 +92,16 @@ ZEN_PROOF_GATES = [
         files = ["core/zen_slab_check.c"],
         manual = False,
     ),
+    # The process layout builder (zen_seg_layout.c). zen_seg_layout's goals
+    # run split: each behaviour's postcondition, one goal over the nine
+    # returns, proves only path by path. CVC4 first.
+    struct(
+        name = "seg",
+        component = "seg",
+        options = ["--cvc4-first", "--split", "zen_seg_layout"],
+        files = ["core/zen_seg_layout.c"],
+        manual = False,
+    ),
 ]
 
 def gate_runs_line(gate):
