@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "page_spec.h"
-
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        if (cond) {                                                             \
-            passed++;                                                           \
-        } else {                                                                \
-            failed++;                                                           \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-        }                                                                       \
-    } while (0)
+#include "spec_check.h"
 
 /* alloc and expect OK at `want`. */
 #define ALLOC_AT(s, order, want)                                                \
@@ -343,6 +332,5 @@ int main(void)
     test_errors();
     test_refcounts();
     test_free_block_list();
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return spec_check_report();
 }

@@ -7,18 +7,7 @@
 #include <string.h>
 
 #include "seg_spec.h"
-
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        if (cond) {                                                             \
-            passed++;                                                           \
-        } else {                                                                \
-            failed++;                                                           \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-        }                                                                       \
-    } while (0)
+#include "spec_check.h"
 
 #define P 0x1000u
 
@@ -134,6 +123,5 @@ int main(void)
     test_layout();
     test_errors();
     test_access();
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return spec_check_report();
 }

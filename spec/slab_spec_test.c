@@ -9,18 +9,7 @@
 #include <string.h>
 
 #include "slab_spec.h"
-
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        if (cond) {                                                             \
-            passed++;                                                           \
-        } else {                                                                \
-            failed++;                                                           \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-        }                                                                       \
-    } while (0)
+#include "spec_check.h"
 
 #define PAGE(p) ((zen_paddr)(p) << 12)
 
@@ -131,6 +120,5 @@ int main(void)
     geometry();
     classes();
     policy();
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return spec_check_report();
 }

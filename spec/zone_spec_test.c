@@ -9,18 +9,7 @@
 #include <string.h>
 
 #include "zone_spec.h"
-
-static unsigned passed, failed;
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        if (cond) {                                                             \
-            passed++;                                                           \
-        } else {                                                                \
-            failed++;                                                           \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-        }                                                                       \
-    } while (0)
+#include "spec_check.h"
 
 /* alloc and expect OK at `want`. */
 #define ALLOC_AT(s, max_zone, order, flags, want)                               \
@@ -713,6 +702,5 @@ int main(void)
     test_fallback();
     test_bad_requests();
     test_free();
-    printf("%u passed, %u failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return spec_check_report();
 }
