@@ -243,9 +243,9 @@ zen_status zen_seg_layout(const zen_image *img, zen_layout *out)
     if (floor == ZEN_SEG_PAST_END)
         return ZEN_ERR_NO_FIT;
     //@ assert floor == zen_image_stack_floor(img);
-    uint64_t stack = zen_seg_pages_of(img->stack_size) * ZEN_PAGE_SIZE;
+    /* Never past the end: at most the stack's reach, under the top. */
+    uint64_t stack = zen_seg_end(0, img->stack_size);
     /*@ assert stack == zen_seg_round(img->stack_size) <= zen_seg_round(img->stack_limit); */
-    /*@ assert stack % ZEN_PAGE_SIZE == 0; */
     zen_seg_ends e = {rodata, data, bss, comm, heap, heap_end, debug_size};
     /*@ assert zen_seg_ends_of(e, img) && zen_seg_ends_ok(e); */
     zen_seg_fill(out, e, img->top, stack, floor);
