@@ -251,4 +251,135 @@ static inline int zen_seg_has_flag(uint32_t flags, uint32_t bit)
  */
 zen_status zen_seg_layout(const zen_image *img, zen_layout *out);
 
+/* The access check.
+ *
+ * An access of `len` bytes from `addr` is allowed when every byte it
+ * touches lies in a mapped segment that allows it: the segment has the
+ * access's flag (ZEN_SEG_R, ZEN_SEG_W or ZEN_SEG_X), and is not
+ * system-only (ZEN_SEG_S) for a user-mode access. Segments hold whole
+ * pages, so that is the rule of every page the access touches, and an
+ * access that straddles segments is checked in each of them.
+ *
+ * A refused access is a fault. It names the first byte refused, the cause,
+ * and the signal a kernel delivers for it: SIGSEGV for every cause. A page
+ * the stack may grow into, or the heap above its break, is in no segment:
+ * the fault handler, not the access check, grows them. */
+enum zen_seg_mode {
+    ZEN_SEG_USER = 0,
+    ZEN_SEG_SYSTEM = 1
+};
+
+enum zen_fault_cause {
+    ZEN_FAULT_NONE = 0,       /* allowed */
+    ZEN_FAULT_NULL_PAGE = 1,  /* the NULL page, in any mode */
+    ZEN_FAULT_NO_SEGMENT = 2, /* a byte in no mapped segment */
+    ZEN_FAULT_MODE = 3,       /* a system-only segment, in user mode */
+    ZEN_FAULT_PERMISSION = 4  /* a segment without the access's flag */
+};
+
+#define ZEN_SIGSEGV 11 /* SIGSEGV's number on Linux and the BSDs */
+
+/* Where no mapped segment holds an address (zen_seg_find). */
+#define ZEN_SEG_NONE ZEN_SEG_KINDS
+
+typedef struct zen_fault {
+    uint64_t addr;   /* the first byte refused */
+    uint32_t cause;  /* enum zen_fault_cause, never ZEN_FAULT_NONE */
+    uint32_t signal; /* ZEN_SIGSEGV */
+} zen_fault;
+
+/*@ // Byte a lies in segment s.
+    predicate zen_seg_covers(zen_segment s, integer a) = s.base <= a < s.base + s.size;
+
+    // Segment s allows an access of kind `access` in mode `mode`.
+    predicate zen_seg_allows(zen_segment s, integer access, integer mode) =
+      zen_seg_has(s.flags, access) && (mode == ZEN_SEG_SYSTEM || !zen_seg_has(s.flags, ZEN_SEG_S));
+
+    // Byte a may be accessed: a mapped segment covers it and allows it.
+    predicate zen_seg_byte_ok(zen_layout *l, integer a, integer access, integer mode) =
+      \exists integer k; 0 <= k < ZEN_SEG_MAPPED && zen_seg_covers(l->seg[k], a) &&
+                         zen_seg_allows(l->seg[k], access, mode);
+
+    // Every byte of [a, a + n) may be accessed.
+    predicate zen_seg_range_ok(zen_layout *l, integer a, integer n, integer access, integer mode) =
+      \forall integer b; a <= b < a + n ==> zen_seg_byte_ok(l, b, access, mode);
+
+    // Segment k holds byte a, and no other mapped segment does; or k is
+    // ZEN_SEG_NONE and none does.
+    predicate zen_seg_holder(zen_layout *l, integer a, integer k) =
+      (k == ZEN_SEG_NONE || 0 <= k < ZEN_SEG_MAPPED) &&
+      (k < ZEN_SEG_MAPPED ==> zen_seg_covers(l->seg[k], a)) &&
+      (\forall integer j; 0 <= j < ZEN_SEG_MAPPED && j != k ==> !zen_seg_covers(l->seg[j], a));
+
+    // Why segment k (ZEN_SEG_NONE: none) refuses an access; ZEN_FAULT_NONE
+    // when it does not. (The flag tests are zen_seg_has, written out: a
+    // term's condition cannot be a predicate.)
+    logic integer zen_seg_cause(zen_layout *l, integer k, integer access, integer mode) =
+      k == ZEN_SEG_NONE ? ZEN_FAULT_NO_SEGMENT :
+      k == ZEN_SEG_NULL ? ZEN_FAULT_NULL_PAGE :
+      mode == ZEN_SEG_USER && (l->seg[k].flags / ZEN_SEG_S) % 2 != 0 ? ZEN_FAULT_MODE :
+      (l->seg[k].flags / access) % 2 == 0 ? ZEN_FAULT_PERMISSION : ZEN_FAULT_NONE;
+
+    // A request the access check takes: a length, a known access, a known mode.
+    predicate zen_seg_request_ok(integer len, integer access, integer mode) =
+      len > 0 && (access == ZEN_SEG_R || access == ZEN_SEG_W || access == ZEN_SEG_X) &&
+      (mode == ZEN_SEG_USER || mode == ZEN_SEG_SYSTEM);
+ */
+
+/* The mapped segment that holds byte addr: its kind, or ZEN_SEG_NONE.
+ * At most one does: the layout's segments do not overlap. O(1): ten
+ * comparisons at most. */
+/*@ requires \valid_read(l) && zen_seg_layout_ok(l);
+    assigns \nothing;
+    ensures zen_seg_holder(l, addr, \result);
+ */
+unsigned zen_seg_find(const zen_layout *l, uint64_t addr);
+
+/* Check an access of len bytes from addr, of kind `access` (ZEN_SEG_R,
+ * ZEN_SEG_W or ZEN_SEG_X), in mode `mode` (enum zen_seg_mode), against
+ * layout *l.
+ *
+ *   ZEN_OK              every byte may be accessed; *fault is not written;
+ *   ZEN_ERR_FAULT       *fault holds the first byte refused (addr, or the
+ *                       start of a page after it), the cause, and
+ *                       ZEN_SIGSEGV; every byte before it may be accessed;
+ *   ZEN_ERR_INVAL       len 0, an unknown access or an unknown mode;
+ *   ZEN_ERR_OVERFLOW    the access runs past 2^64 - 1.
+ * The errors are checked in that order (INVAL first) and write nothing.
+ * O(1): a step per segment the access touches, ten at most. */
+/*@ requires \valid_read(l) && zen_seg_layout_ok(l) && \valid(fault) && \separated(l, fault);
+    assigns *fault;
+    behavior bad_request:
+      assumes !zen_seg_request_ok(len, access, mode);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior wraps:
+      assumes zen_seg_request_ok(len, access, mode) && addr + len - 1 > UINT64_MAX;
+      assigns \nothing;
+      ensures \result == ZEN_ERR_OVERFLOW;
+    behavior allowed:
+      assumes zen_seg_request_ok(len, access, mode) && addr + len - 1 <= UINT64_MAX;
+      assumes zen_seg_range_ok(l, addr, len, access, mode);
+      assigns \nothing;
+      ensures \result == ZEN_OK;
+    behavior faults:
+      assumes zen_seg_request_ok(len, access, mode) && addr + len - 1 <= UINT64_MAX;
+      assumes !zen_seg_range_ok(l, addr, len, access, mode);
+      ensures \result == ZEN_ERR_FAULT;
+      ensures addr <= fault->addr < addr + len;
+      ensures fault->addr == addr || fault->addr % ZEN_PAGE_SIZE == 0;
+      // In *l (which is not written): every byte before it may be accessed;
+      // it may not; the cause is that of the segment holding it, or none.
+      ensures \let a = fault->addr; \old(zen_seg_range_ok(l, addr, a - addr, access, mode));
+      ensures \let a = fault->addr; \old(!zen_seg_byte_ok(l, a, access, mode));
+      ensures \let a = fault->addr; \let c = fault->cause;
+        \old(\exists integer k; zen_seg_holder(l, a, k) && c == zen_seg_cause(l, k, access, mode));
+      ensures fault->cause != ZEN_FAULT_NONE;
+      ensures fault->signal == ZEN_SIGSEGV; // for every cause
+    complete behaviors;
+    disjoint behaviors;
+ */
+zen_status zen_seg_access(const zen_layout *l, uint64_t addr, uint64_t len, uint32_t access, uint32_t mode,
+                          zen_fault *fault);
+
 #endif

@@ -24,7 +24,8 @@ typedef enum zen_status {
     ZEN_ERR_FOREIGN = 13,      /* address in no block this allocator handed out */
     ZEN_ERR_WRONG_CACHE = 14,  /* object of another cache */
     ZEN_ERR_MISALIGNED = 15,   /* an address that must be page-aligned is not */
-    ZEN_ERR_NO_FIT = 16        /* a layout whose segments do not fit its address space */
+    ZEN_ERR_NO_FIT = 16,       /* a layout whose segments do not fit its address space */
+    ZEN_ERR_FAULT = 17         /* an access the layout does not allow: the fault says where and why */
 } zen_status;
 
 #endif

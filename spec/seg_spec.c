@@ -72,19 +72,62 @@ zen_status seg_spec_layout_of(const zen_image *img, seg_spec_layout *out)
 }
 
 SPEC_NO_COVERAGE
-bool seg_spec_page_allows(const seg_spec_layout *l, uint64_t page_addr, uint32_t access, bool user)
+uint32_t seg_spec_page_fault(const seg_spec_layout *l, uint64_t page_addr, uint32_t access, uint32_t mode)
 {
-    for (unsigned k = 0; k < ZEN_SEG_KINDS; k++) {
+    for (unsigned k = 0; k < ZEN_SEG_MAPPED; k++) {
         const seg_spec_range *s = &l->seg[k];
-        if (k == ZEN_SEG_DEBUG)
-            continue; /* never mapped */
         if (page_addr < s->base || (u128)page_addr >= (u128)s->base + s->size)
             continue;
+        if (k == ZEN_SEG_NULL)
+            return ZEN_FAULT_NULL_PAGE;
+        if (mode == ZEN_SEG_USER && (s->flags & ZEN_SEG_S) != 0)
+            return ZEN_FAULT_MODE;
         if ((s->flags & access) == 0)
-            return false;
-        if (user && (s->flags & ZEN_SEG_S) != 0)
-            return false;
-        return true;
+            return ZEN_FAULT_PERMISSION;
+        return ZEN_FAULT_NONE;
     }
-    return false;
+    return ZEN_FAULT_NO_SEGMENT;
+}
+
+SPEC_NO_COVERAGE
+zen_status seg_spec_access(const seg_spec_layout *l, uint64_t addr, uint64_t len, uint32_t access, uint32_t mode,
+                           zen_fault *fault)
+{
+    if (len == 0 || (access != ZEN_SEG_R && access != ZEN_SEG_W && access != ZEN_SEG_X) ||
+        (mode != ZEN_SEG_USER && mode != ZEN_SEG_SYSTEM))
+        return ZEN_ERR_INVAL;
+    if ((u128)addr + len > SPACE)
+        return ZEN_ERR_OVERFLOW;
+    u128 first = addr / PAGE, last = ((u128)addr + len - 1) / PAGE;
+
+    /* The page rule's answer changes only where a segment starts or ends,
+     * so the first refused page is the first page touched or one of those
+     * boundaries: the rule is asked of each, and the lowest refusal kept. */
+    u128 candidate[1 + 2 * ZEN_SEG_MAPPED];
+    unsigned n = 0;
+    candidate[n++] = first;
+    for (unsigned k = 0; k < ZEN_SEG_MAPPED; k++) {
+        candidate[n++] = l->seg[k].base / PAGE;
+        candidate[n++] = ((u128)l->seg[k].base + l->seg[k].size) / PAGE;
+    }
+    bool refused = false;
+    u128 first_refused = 0;
+    uint32_t cause = ZEN_FAULT_NONE;
+    for (unsigned i = 0; i < n; i++) {
+        u128 page = candidate[i];
+        if (page < first || page > last || (refused && page >= first_refused))
+            continue;
+        uint32_t c = seg_spec_page_fault(l, (uint64_t)(page * PAGE), access, mode);
+        if (c != ZEN_FAULT_NONE) {
+            refused = true;
+            first_refused = page;
+            cause = c;
+        }
+    }
+    if (!refused)
+        return ZEN_OK;
+    fault->addr = first_refused == first ? addr : (uint64_t)(first_refused * PAGE);
+    fault->cause = cause;
+    fault->signal = ZEN_SIGSEGV;
+    return ZEN_ERR_FAULT;
 }

@@ -30,9 +30,16 @@ typedef struct seg_spec_layout {
  * written). */
 zen_status seg_spec_layout_of(const zen_image *img, seg_spec_layout *out);
 
-/* The page at page_addr (a multiple of ZEN_PAGE_SIZE) allows an access of
- * kind `access` (ZEN_SEG_R, ZEN_SEG_W or ZEN_SEG_X) in user mode (user) or
- * system mode (!user). DEBUG is never mapped. */
-bool seg_spec_page_allows(const seg_spec_layout *l, uint64_t page_addr, uint32_t access, bool user);
+/* The access rule, page by page: why the page at page_addr (a multiple of
+ * ZEN_PAGE_SIZE) refuses an access of kind `access` (ZEN_SEG_R, ZEN_SEG_W
+ * or ZEN_SEG_X) in mode `mode` (enum zen_seg_mode), or ZEN_FAULT_NONE
+ * when it allows it. DEBUG is never mapped. */
+uint32_t seg_spec_page_fault(const seg_spec_layout *l, uint64_t page_addr, uint32_t access, uint32_t mode);
+
+/* zen_seg_access by the page rule: the answer for each page the access
+ * touches, the first refusal (at addr, or at the start of its page) in
+ * *fault. */
+zen_status seg_spec_access(const seg_spec_layout *l, uint64_t addr, uint64_t len, uint32_t access, uint32_t mode,
+                           zen_fault *fault);
 
 #endif

@@ -86,42 +86,90 @@ static void test_errors(void)
     CHECK(seg_spec_layout_of(&img, &l) == ZEN_ERR_NO_FIT);
 }
 
-static void test_access(void)
+/* The page rule, seg_spec_page_fault: ZEN_FAULT_NONE allows. */
+#define U ZEN_SEG_USER
+#define S ZEN_SEG_SYSTEM
+static void test_page_rule(void)
 {
     zen_image img = example();
     seg_spec_layout l;
     CHECK(seg_spec_layout_of(&img, &l) == ZEN_OK);
     /* NULL: nothing, in either mode. */
-    CHECK(!seg_spec_page_allows(&l, 0, ZEN_SEG_R, false));
-    CHECK(!seg_spec_page_allows(&l, 0, ZEN_SEG_X, false));
-    /* TRAPVEC: system read and exec; user nothing. */
-    CHECK(seg_spec_page_allows(&l, P, ZEN_SEG_X, false));
-    CHECK(!seg_spec_page_allows(&l, P, ZEN_SEG_W, false));
-    CHECK(!seg_spec_page_allows(&l, P, ZEN_SEG_R, true));
+    CHECK(seg_spec_page_fault(&l, 0, ZEN_SEG_R, S) == ZEN_FAULT_NULL_PAGE);
+    CHECK(seg_spec_page_fault(&l, 0, ZEN_SEG_X, U) == ZEN_FAULT_NULL_PAGE);
+    /* TRAPVEC: system read and exec; user nothing, whatever the access. */
+    CHECK(seg_spec_page_fault(&l, P, ZEN_SEG_X, S) == ZEN_FAULT_NONE);
+    CHECK(seg_spec_page_fault(&l, P, ZEN_SEG_W, S) == ZEN_FAULT_PERMISSION);
+    CHECK(seg_spec_page_fault(&l, P, ZEN_SEG_R, U) == ZEN_FAULT_MODE);
+    CHECK(seg_spec_page_fault(&l, P, ZEN_SEG_W, U) == ZEN_FAULT_MODE);
     /* ZENVARS: read in both modes, never written. */
-    CHECK(seg_spec_page_allows(&l, 2 * P, ZEN_SEG_R, true));
-    CHECK(!seg_spec_page_allows(&l, 2 * P, ZEN_SEG_W, true));
-    CHECK(!seg_spec_page_allows(&l, 2 * P, ZEN_SEG_W, false));
+    CHECK(seg_spec_page_fault(&l, 2 * P, ZEN_SEG_R, U) == ZEN_FAULT_NONE);
+    CHECK(seg_spec_page_fault(&l, 2 * P, ZEN_SEG_W, U) == ZEN_FAULT_PERMISSION);
+    CHECK(seg_spec_page_fault(&l, 2 * P, ZEN_SEG_W, S) == ZEN_FAULT_PERMISSION);
     /* TEXT pages 3-4: read and exec; DATA page 5: read and write, no exec. */
-    CHECK(seg_spec_page_allows(&l, 4 * P, ZEN_SEG_X, true));
-    CHECK(!seg_spec_page_allows(&l, 4 * P, ZEN_SEG_W, true));
-    CHECK(seg_spec_page_allows(&l, 5 * P, ZEN_SEG_W, true));
-    CHECK(!seg_spec_page_allows(&l, 5 * P, ZEN_SEG_X, true));
-    /* BSS page 6 yes; page 7 (empty COMM and heap) no. */
-    CHECK(seg_spec_page_allows(&l, 6 * P, ZEN_SEG_W, true));
-    CHECK(!seg_spec_page_allows(&l, 7 * P, ZEN_SEG_R, true));
-    /* Stack page 31 yes; page 30 (within reach, not yet grown) and the
-     * guard page below the reach no; page 32 (the top) no. */
-    CHECK(seg_spec_page_allows(&l, 31 * P, ZEN_SEG_W, true));
-    CHECK(!seg_spec_page_allows(&l, 30 * P, ZEN_SEG_R, true));
-    CHECK(!seg_spec_page_allows(&l, 28 * P, ZEN_SEG_R, true));
-    CHECK(!seg_spec_page_allows(&l, 32 * P, ZEN_SEG_R, false));
+    CHECK(seg_spec_page_fault(&l, 4 * P, ZEN_SEG_X, U) == ZEN_FAULT_NONE);
+    CHECK(seg_spec_page_fault(&l, 4 * P, ZEN_SEG_W, U) == ZEN_FAULT_PERMISSION);
+    CHECK(seg_spec_page_fault(&l, 5 * P, ZEN_SEG_W, U) == ZEN_FAULT_NONE);
+    CHECK(seg_spec_page_fault(&l, 5 * P, ZEN_SEG_X, U) == ZEN_FAULT_PERMISSION);
+    /* BSS page 6 yes; page 7 (empty COMM and heap) is in no segment. */
+    CHECK(seg_spec_page_fault(&l, 6 * P, ZEN_SEG_W, U) == ZEN_FAULT_NONE);
+    CHECK(seg_spec_page_fault(&l, 7 * P, ZEN_SEG_R, U) == ZEN_FAULT_NO_SEGMENT);
+    /* Stack page 31 yes; page 30 (within reach, not yet grown), the guard
+     * page below the reach and page 32 (the top) are in no segment. */
+    CHECK(seg_spec_page_fault(&l, 31 * P, ZEN_SEG_W, U) == ZEN_FAULT_NONE);
+    CHECK(seg_spec_page_fault(&l, 30 * P, ZEN_SEG_R, U) == ZEN_FAULT_NO_SEGMENT);
+    CHECK(seg_spec_page_fault(&l, 28 * P, ZEN_SEG_R, U) == ZEN_FAULT_NO_SEGMENT);
+    CHECK(seg_spec_page_fault(&l, 32 * P, ZEN_SEG_R, S) == ZEN_FAULT_NO_SEGMENT);
+}
+
+/* seg_spec_access: ranges over several pages, in the example's layout. */
+static void test_access(void)
+{
+    zen_image img = example();
+    seg_spec_layout l;
+    zen_fault f = {0, 0, 0};
+    CHECK(seg_spec_layout_of(&img, &l) == ZEN_OK);
+    /* Bad requests, then a range past 2^64 - 1. */
+    CHECK(seg_spec_access(&l, 3 * P, 0, ZEN_SEG_R, U, &f) == ZEN_ERR_INVAL);
+    CHECK(seg_spec_access(&l, 3 * P, 1, ZEN_SEG_R | ZEN_SEG_W, U, &f) == ZEN_ERR_INVAL);
+    CHECK(seg_spec_access(&l, 3 * P, 1, ZEN_SEG_R, 2, &f) == ZEN_ERR_INVAL);
+    CHECK(seg_spec_access(&l, UINT64_MAX, 2, ZEN_SEG_R, U, &f) == ZEN_ERR_OVERFLOW);
+    CHECK(f.signal == 0); /* not written */
+    /* The last byte of the space: in no segment, at itself. */
+    CHECK(seg_spec_access(&l, UINT64_MAX, 1, ZEN_SEG_R, S, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == UINT64_MAX && f.cause == ZEN_FAULT_NO_SEGMENT && f.signal == ZEN_SIGSEGV);
+    /* Reading TEXT page 3 to DATA page 5 crosses the empty RODATA: allowed. */
+    CHECK(seg_spec_access(&l, 3 * P + 10, 2 * P + 5, ZEN_SEG_R, U, &f) == ZEN_OK);
+    /* Writing from ZENVARS page 2 into DATA: refused at the first byte. */
+    CHECK(seg_spec_access(&l, 2 * P + 9, 3 * P, ZEN_SEG_W, U, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == 2 * P + 9 && f.cause == ZEN_FAULT_PERMISSION);
+    /* Writing DATA and BSS (pages 5-6) and one byte of page 7: refused at
+     * page 7, in no segment. */
+    CHECK(seg_spec_access(&l, 5 * P + 1, 3 * P - 1, ZEN_SEG_W, U, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == 7 * P && f.cause == ZEN_FAULT_NO_SEGMENT);
+    /* Executing from the end of TEXT into DATA: refused at page 5. */
+    CHECK(seg_spec_access(&l, 5 * P - 4, 8, ZEN_SEG_X, U, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == 5 * P && f.cause == ZEN_FAULT_PERMISSION);
+    /* A user read from ZENVARS back into TRAPVEC: refused at its first byte. */
+    CHECK(seg_spec_access(&l, 2 * P - 1, 2, ZEN_SEG_R, U, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == 2 * P - 1 && f.cause == ZEN_FAULT_MODE);
+    /* The same in system mode: allowed. */
+    CHECK(seg_spec_access(&l, 2 * P - 1, 2, ZEN_SEG_R, S, &f) == ZEN_OK);
+    /* A system read from page 1 to the end of the space: pages 1-6 are
+     * readable in system mode, page 7 is in no segment. */
+    CHECK(seg_spec_access(&l, P, UINT64_MAX - P + 1, ZEN_SEG_R, S, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == 7 * P && f.cause == ZEN_FAULT_NO_SEGMENT);
+    /* The whole stack page, and one byte more at the top. */
+    CHECK(seg_spec_access(&l, 31 * P, P, ZEN_SEG_W, U, &f) == ZEN_OK);
+    CHECK(seg_spec_access(&l, 31 * P, P + 1, ZEN_SEG_W, U, &f) == ZEN_ERR_FAULT);
+    CHECK(f.addr == 32 * P && f.cause == ZEN_FAULT_NO_SEGMENT);
 }
 
 int main(void)
 {
     test_layout();
     test_errors();
+    test_page_rule();
     test_access();
     return spec_check_report();
 }

@@ -305,6 +305,175 @@ static void test_random(void)
            refused[ZEN_ERR_NO_FIT]);
 }
 
+/* ---- the access check ------------------------------------------------------ */
+
+/* zen_seg_access on l, expecting a fault at `at` with `cause`. */
+static void check_fault(const zen_layout *l, uint64_t addr, uint64_t len, uint32_t access, uint32_t mode,
+                        uint64_t at, uint32_t cause, int line)
+{
+    zen_fault f = {0, 0, 0};
+    zen_status st = zen_seg_access(l, addr, len, access, mode, &f);
+    check_eq_(st, ZEN_ERR_FAULT, "status", "ZEN_ERR_FAULT", line);
+    check_eq_(f.addr, at, "fault address", "expected", line);
+    check_eq_(f.cause, cause, "fault cause", "expected", line);
+    check_eq_(f.signal, ZEN_SIGSEGV, "fault signal", "ZEN_SIGSEGV", line);
+}
+#define CHECK_FAULT(addr, len, access, mode, at, cause) \
+    check_fault(&l, addr, len, access, mode, at, cause, __LINE__)
+
+/* zen_seg_access on l, expecting `want` and *fault untouched. */
+static void check_answer(const zen_layout *l, uint64_t addr, uint64_t len, uint32_t access, uint32_t mode,
+                         zen_status want, int line)
+{
+    zen_fault f = {7, 7, 7};
+    check_eq_(zen_seg_access(l, addr, len, access, mode, &f), want, "status", "expected", line);
+    check_eq_(f.addr == 7 && f.cause == 7 && f.signal == 7, 1, "fault untouched", "true", line);
+}
+#define CHECK_ANSWER(addr, len, access, mode, want) check_answer(&l, addr, len, access, mode, want, __LINE__)
+
+#define USER ZEN_SEG_USER
+#define SYSTEM ZEN_SEG_SYSTEM
+
+/* The small image's layout (pages in test_small_image): NULL 0, TRAPVEC 1,
+ * ZENVARS 2, TEXT 3-5, RODATA 6, DATA 7, BSS empty at 8, COMM 8-9, HEAP
+ * empty at 10, STACK the two pages under the top (2^32). */
+static void test_access_small(void)
+{
+    zen_image img = small_image();
+    zen_layout l;
+    CHECK_EQ(zen_seg_layout(&img, &l), ZEN_OK);
+    const uint64_t top = (uint64_t)1 << 32;
+
+    /* Which segment holds a byte. */
+    CHECK_EQ(zen_seg_find(&l, 0), ZEN_SEG_NULL);
+    CHECK_EQ(zen_seg_find(&l, PAGE), ZEN_SEG_TRAPVEC);
+    CHECK_EQ(zen_seg_find(&l, 6 * PAGE - 1), ZEN_SEG_TEXT);
+    CHECK_EQ(zen_seg_find(&l, 8 * PAGE), ZEN_SEG_COMM); /* not the empty BSS at the same base */
+    CHECK_EQ(zen_seg_find(&l, 10 * PAGE), ZEN_SEG_NONE);
+    CHECK_EQ(zen_seg_find(&l, top - 1), ZEN_SEG_STACK);
+    CHECK_EQ(zen_seg_find(&l, top - 8193), ZEN_SEG_NONE);
+    CHECK_EQ(zen_seg_find(&l, top), ZEN_SEG_NONE);
+    CHECK_EQ(zen_seg_find(&l, UINT64_MAX), ZEN_SEG_NONE);
+
+    /* Bad requests, before the range's wrap; then the wrap. */
+    CHECK_ANSWER(3 * PAGE, 0, ZEN_SEG_R, USER, ZEN_ERR_INVAL);
+    CHECK_ANSWER(3 * PAGE, 1, 0, USER, ZEN_ERR_INVAL);
+    CHECK_ANSWER(3 * PAGE, 1, ZEN_SEG_R | ZEN_SEG_X, USER, ZEN_ERR_INVAL);
+    CHECK_ANSWER(3 * PAGE, 1, ZEN_SEG_S, SYSTEM, ZEN_ERR_INVAL);
+    CHECK_ANSWER(3 * PAGE, 1, ZEN_SEG_R, 2, ZEN_ERR_INVAL);
+    CHECK_ANSWER(UINT64_MAX, 2, ZEN_SEG_R, 2, ZEN_ERR_INVAL);
+    CHECK_ANSWER(UINT64_MAX, 2, ZEN_SEG_R, USER, ZEN_ERR_OVERFLOW);
+    CHECK_ANSWER(2, UINT64_MAX, ZEN_SEG_R, SYSTEM, ZEN_ERR_OVERFLOW);
+
+    /* The NULL page, whatever the access and mode, and from inside it on. */
+    CHECK_FAULT(0, 1, ZEN_SEG_R, SYSTEM, 0, ZEN_FAULT_NULL_PAGE);
+    CHECK_FAULT(5, 8, ZEN_SEG_X, USER, 5, ZEN_FAULT_NULL_PAGE);
+    CHECK_FAULT(PAGE - 1, 2, ZEN_SEG_R, SYSTEM, PAGE - 1, ZEN_FAULT_NULL_PAGE);
+    /* TRAPVEC: system read and exec, no write; nothing in user mode. */
+    CHECK_ANSWER(PAGE, PAGE, ZEN_SEG_X, SYSTEM, ZEN_OK);
+    CHECK_FAULT(PAGE + 8, 8, ZEN_SEG_W, SYSTEM, PAGE + 8, ZEN_FAULT_PERMISSION);
+    CHECK_FAULT(PAGE + 8, 8, ZEN_SEG_R, USER, PAGE + 8, ZEN_FAULT_MODE);
+    CHECK_FAULT(PAGE + 8, 8, ZEN_SEG_W, USER, PAGE + 8, ZEN_FAULT_MODE);
+    /* ZENVARS read in user mode, also read on into TEXT; from it back into
+     * TRAPVEC faults on TRAPVEC's last byte. */
+    CHECK_ANSWER(2 * PAGE, 2 * PAGE, ZEN_SEG_R, USER, ZEN_OK);
+    CHECK_FAULT(2 * PAGE - 1, 2, ZEN_SEG_R, USER, 2 * PAGE - 1, ZEN_FAULT_MODE);
+    CHECK_FAULT(2 * PAGE + 100, 4, ZEN_SEG_W, SYSTEM, 2 * PAGE + 100, ZEN_FAULT_PERMISSION);
+    /* Reading from ZENVARS to the end of COMM crosses six segments (BSS
+     * empty); one byte more is in no segment. */
+    CHECK_ANSWER(2 * PAGE, 8 * PAGE, ZEN_SEG_R, USER, ZEN_OK);
+    CHECK_FAULT(2 * PAGE, 8 * PAGE + 1, ZEN_SEG_R, USER, 10 * PAGE, ZEN_FAULT_NO_SEGMENT);
+    /* Executing from TEXT's last page into RODATA faults at RODATA's base. */
+    CHECK_FAULT(6 * PAGE - 2, 4, ZEN_SEG_X, USER, 6 * PAGE, ZEN_FAULT_PERMISSION);
+    /* Writing from RODATA's last byte faults there; from DATA on through
+     * COMM is allowed. */
+    CHECK_FAULT(7 * PAGE - 1, 2, ZEN_SEG_W, USER, 7 * PAGE - 1, ZEN_FAULT_PERMISSION);
+    CHECK_ANSWER(7 * PAGE, 3 * PAGE, ZEN_SEG_W, USER, ZEN_OK);
+    /* The heap is empty: its base and the page under the guard are in no
+     * segment. */
+    CHECK_FAULT(10 * PAGE, 1, ZEN_SEG_R, SYSTEM, 10 * PAGE, ZEN_FAULT_NO_SEGMENT);
+    /* The stack's two pages; the byte under them and the top are in none. */
+    CHECK_ANSWER(top - 2 * PAGE, 2 * PAGE, ZEN_SEG_W, USER, ZEN_OK);
+    CHECK_FAULT(top - 2 * PAGE - 1, 2, ZEN_SEG_W, USER, top - 2 * PAGE - 1, ZEN_FAULT_NO_SEGMENT);
+    CHECK_FAULT(top - 4, 8, ZEN_SEG_R, USER, top, ZEN_FAULT_NO_SEGMENT);
+    CHECK_FAULT(top - 4, 8, ZEN_SEG_X, USER, top - 4, ZEN_FAULT_PERMISSION);
+    /* The last byte of the space, and all of it from page 3. */
+    CHECK_FAULT(UINT64_MAX, 1, ZEN_SEG_R, SYSTEM, UINT64_MAX, ZEN_FAULT_NO_SEGMENT);
+    CHECK_FAULT(3 * PAGE, UINT64_MAX - 3 * PAGE + 1, ZEN_SEG_R, SYSTEM, 10 * PAGE, ZEN_FAULT_NO_SEGMENT);
+}
+
+/* The access rule page by page, as the header states it: the answer of
+ * the one mapped segment holding page p, or none. */
+static uint32_t page_cause(const zen_layout *l, uint64_t p, uint32_t access, uint32_t mode)
+{
+    for (unsigned k = 0; k < ZEN_SEG_MAPPED; k++) {
+        const zen_segment *s = &l->seg[k];
+        if (p < s->base || p - s->base >= s->size)
+            continue;
+        if (k == ZEN_SEG_NULL)
+            return ZEN_FAULT_NULL_PAGE;
+        if (mode == USER && (s->flags & ZEN_SEG_S) != 0u)
+            return ZEN_FAULT_MODE;
+        return (s->flags & access) != 0u ? ZEN_FAULT_NONE : ZEN_FAULT_PERMISSION;
+    }
+    return ZEN_FAULT_NO_SEGMENT;
+}
+
+/* Random accesses of up to five pages near the segments' ends, in random
+ * layouts, against page_cause for every page touched. */
+static void test_access_random(void)
+{
+    static const uint32_t accesses[3] = {ZEN_SEG_R, ZEN_SEG_W, ZEN_SEG_X};
+    unsigned seen[ZEN_FAULT_PERMISSION + 1] = {0}, wrapped = 0;
+    for (unsigned n = 0; n < 2000; n++) {
+        zen_image img = small_image();
+        img.text_size = (next_random() % 6u) * PAGE / 2u;
+        img.rodata_size = (next_random() % 4u) * PAGE;
+        img.data_size = next_random() % (3u * PAGE);
+        img.bss_size = (next_random() % 3u) * PAGE;
+        img.comm_size = (next_random() % 3u) * PAGE;
+        img.stack_size = (next_random() % 4u) * PAGE;
+        zen_layout l;
+        CHECK_EQ(zen_seg_layout(&img, &l), ZEN_OK);
+        for (unsigned a = 0; a < 50; a++) {
+            const zen_segment *near = &l.seg[next_random() % ZEN_SEG_MAPPED];
+            uint64_t addr = near->base + (next_random() % 2u) * near->size;
+            addr += next_random() % (4u * PAGE) - 2u * PAGE;
+            uint64_t len = 1u + next_random() % (5u * PAGE);
+            uint32_t access = accesses[next_random() % 3u];
+            uint32_t mode = (uint32_t)(next_random() % 2u);
+            if (addr + (len - 1u) < addr) { /* from under NULL's base, wrapped */
+                wrapped++;
+                CHECK_ANSWER(addr, len, access, mode, ZEN_ERR_OVERFLOW);
+                continue;
+            }
+            /* The first page touched that refuses, if any. */
+            uint32_t cause = ZEN_FAULT_NONE;
+            uint64_t at = addr;
+            const uint64_t last_page = (addr + (len - 1u)) / PAGE;
+            for (uint64_t p = addr / PAGE; p <= last_page; p++) {
+                cause = page_cause(&l, p * PAGE, access, mode);
+                if (cause != ZEN_FAULT_NONE) {
+                    at = p * PAGE < addr ? addr : p * PAGE;
+                    break;
+                }
+            }
+            seen[cause]++;
+            if (cause == ZEN_FAULT_NONE)
+                CHECK_ANSWER(addr, len, access, mode, ZEN_OK);
+            else
+                CHECK_FAULT(addr, len, access, mode, at, cause);
+        }
+    }
+    /* Each answer was met often enough to mean something. */
+    for (unsigned c = ZEN_FAULT_NONE; c <= ZEN_FAULT_PERMISSION; c++)
+        CHECK(seen[c] > 500u);
+    CHECK(wrapped > 500u);
+    printf("random accesses: %u allowed, %u NULL page, %u no segment, %u mode, %u permission, %u past 2^64\n",
+           seen[ZEN_FAULT_NONE], seen[ZEN_FAULT_NULL_PAGE], seen[ZEN_FAULT_NO_SEGMENT], seen[ZEN_FAULT_MODE],
+           seen[ZEN_FAULT_PERMISSION], wrapped);
+}
+
 int main(void)
 {
     test_constants();
@@ -312,6 +481,8 @@ int main(void)
     test_errors();
     test_exact_fit();
     test_random();
+    test_access_small();
+    test_access_random();
     printf("%lu checks passed, %lu failed\n", g_passed, g_failed);
     return g_failed == 0u ? 0 : 1;
 }
