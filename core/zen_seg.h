@@ -345,7 +345,7 @@ unsigned zen_seg_find(const zen_layout *l, uint64_t addr);
  *                       ZEN_SIGSEGV; every byte before it may be accessed;
  *   ZEN_ERR_INVAL       len 0, an unknown access or an unknown mode;
  *   ZEN_ERR_OVERFLOW    the access runs past 2^64 - 1.
- * The errors are checked in that order (INVAL first) and write nothing.
+ * INVAL is checked before OVERFLOW; neither writes anything.
  * O(1): a step per segment the access touches, ten at most. */
 /*@ requires \valid_read(l) && zen_seg_layout_ok(l) && \valid(fault) && \separated(l, fault);
     assigns *fault;

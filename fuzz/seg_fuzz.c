@@ -2,33 +2,34 @@
  * (core/zen_seg.h, zen_seg_layout.c, zen_seg_access.c) against the
  * executable spec (spec/seg_spec.c).
  *
- * Input: an image description of 12 bytes, then operations of 4 bytes
- * each on its layout (a shorter tail is ignored). Image byte 0 picks the page size (ZEN_PAGE_SIZE unless it is
- * 0xFF, then half of it) and whether the initial stack exceeds its limit
- * (bit 0 of byte 1); bytes 2..11 are one size selector each, for TEXT,
- * RODATA, DATA, BSS, COMM, DEBUG, the heap limit, the stack limit, the
- * initial stack and the top (decode_size): zero, a few bytes, whole pages,
- * a large power of two plus a remainder, or close to 2^64; the top is a
- * page multiple unless its selector says otherwise.
+ * Input: an image description of 12 bytes, then operations of 4 bytes each
+ * on its layout (a shorter tail is ignored). Image byte 0 picks the page
+ * size (ZEN_PAGE_SIZE unless it is 0xFF, then half of it) and whether the
+ * initial stack exceeds its limit (bit 0 of byte 1); bytes 2..11 are one
+ * size selector each, for TEXT, RODATA, DATA, BSS, COMM, DEBUG, the heap
+ * limit, the stack limit, the initial stack and the top (decode_size):
+ * zero, a few bytes, whole pages, a large power of two plus a remainder,
+ * or close to 2^64; the top is a page multiple unless its selector says
+ * otherwise.
  *
  * An operation is an access check. Byte 0: the access (bits 0-1: R, W, X,
  * R) and the mode (bit 2: user or system), except that top bits 111 ask
- * for R|W, which is no access, and 110 for an unknown mode. Byte 1: the anchor, the base (bit 0 clear) or end of a
- * segment, of the heap's or the stack's reach, or the top ((byte >> 1) %
- * 13). Byte 2: a signed offset from the anchor in quarter pages, plus its
- * low bits in bytes, so that accesses start inside, at and across page
- * and segment boundaries (wrapping past 2^64 too). Byte 3: the length
- * (decode_length).
+ * for R|W, which is no access, and 110 for an unknown mode. Byte 1: the
+ * anchor, the base (bit 0 clear) or end of a segment, of the heap's or the
+ * stack's reach, or the top ((byte >> 1) % 13). Byte 2: a signed offset
+ * from the anchor in quarter pages, plus its low bits in bytes, so that
+ * accesses start inside, at and across page and segment boundaries
+ * (wrapping past 2^64 too). Byte 3: the length (decode_length).
  *
  * Checks, for the image: zen_seg_layout and seg_spec_layout_of answer the
  * same status; on ZEN_OK every segment (base, size, flags, kind) and the
- * heap's and stack's reach and the top are the spec's, and the layout keeps
- * the invariants of zen_seg.h (page-aligned, in order, apart, no W with X,
- * X only with R, NULL without flags, the guard page between the reaches);
- * on an error the output is not written. For each operation on a built
- * layout: zen_seg_access and seg_spec_access answer the same status and,
- * on a fault, the same address, cause and signal; an answer other than a
- * fault does not write the fault. Any difference is a crash
+ * heap's and stack's reach and the top are the spec's, and the layout
+ * keeps the invariants of zen_seg.h (page-aligned, in order, apart, no W
+ * with X, X only with R, NULL without flags, the guard page between the
+ * reaches); on an error the output is not written. For each operation on a
+ * built layout: zen_seg_access and seg_spec_access answer the same status
+ * and, on a fault, the same address, cause and signal; an answer other
+ * than a fault does not write the fault. Any difference is a crash
  * (__builtin_trap, after a line on stderr naming what differed). */
 #include <stdbool.h>
 #include <stddef.h>
