@@ -209,6 +209,35 @@ static inline int zen_seg_has_flag(uint32_t flags, uint32_t bit)
       l->top % ZEN_PAGE_SIZE == 0 && l->heap_end % ZEN_PAGE_SIZE == 0 && l->stack_floor % ZEN_PAGE_SIZE == 0;
  */
 
+/* The page count of x bytes, rounded up; at most 2^64 / ZEN_PAGE_SIZE, so
+ * it never overflows. */
+/*@ assigns \nothing;
+    ensures \result == zen_seg_pages(x);
+ */
+static inline uint64_t zen_seg_pages_of(uint64_t x)
+{
+    return x / ZEN_PAGE_SIZE + (x % ZEN_PAGE_SIZE != 0u ? 1u : 0u);
+}
+
+/* The end of a segment of size bytes, rounded up to pages, from the page
+ * boundary `from`; ZEN_SEG_PAST_END when that passes 2^64 - 1 (an end is a
+ * page multiple, that value is none). */
+#define ZEN_SEG_PAST_END UINT64_MAX
+
+/*@ requires from % ZEN_PAGE_SIZE == 0;
+    assigns \nothing;
+    ensures from + zen_seg_round(size) <= UINT64_MAX ==>
+      \result == from + zen_seg_round(size) && \result % ZEN_PAGE_SIZE == 0 && from <= \result;
+    ensures from + zen_seg_round(size) > UINT64_MAX ==> \result == ZEN_SEG_PAST_END;
+ */
+static inline uint64_t zen_seg_end(uint64_t from, uint64_t size)
+{
+    uint64_t pages = zen_seg_pages_of(size);
+    if (pages > (UINT64_MAX - from) / ZEN_PAGE_SIZE)
+        return ZEN_SEG_PAST_END;
+    return from + pages * ZEN_PAGE_SIZE;
+}
+
 /* Build the layout of image *img in *out, as the table above says.
  *
  * Errors, checked in this order, each writing nothing:
@@ -325,6 +354,28 @@ typedef struct zen_fault {
       len > 0 && (access == ZEN_SEG_R || access == ZEN_SEG_W || access == ZEN_SEG_X) &&
       (mode == ZEN_SEG_USER || mode == ZEN_SEG_SYSTEM);
  */
+
+/* Why segment k (ZEN_SEG_NONE: none) refuses an access of a known kind
+ * in a known mode; ZEN_FAULT_NONE when it allows it. */
+/*@ requires \valid_read(l) && zen_seg_layout_ok(l);
+    requires k == ZEN_SEG_NONE || k < ZEN_SEG_MAPPED;
+    requires zen_seg_request_ok(1, access, mode);
+    assigns \nothing;
+    ensures \result == zen_seg_cause(l, k, access, mode);
+    ensures k < ZEN_SEG_MAPPED ==> (\result == ZEN_FAULT_NONE <==> zen_seg_allows(l->seg[k], access, mode));
+ */
+static inline uint32_t zen_seg_refusal(const zen_layout *l, unsigned k, uint32_t access, uint32_t mode)
+{
+    if (k == ZEN_SEG_NONE)
+        return ZEN_FAULT_NO_SEGMENT;
+    if (k == ZEN_SEG_NULL)
+        return ZEN_FAULT_NULL_PAGE; /* no flags: it allows nothing */
+    if (mode == ZEN_SEG_USER && zen_seg_has_flag(l->seg[k].flags, ZEN_SEG_S))
+        return ZEN_FAULT_MODE;
+    if (!zen_seg_has_flag(l->seg[k].flags, access))
+        return ZEN_FAULT_PERMISSION;
+    return ZEN_FAULT_NONE;
+}
 
 /* The mapped segment that holds byte addr: its kind, or ZEN_SEG_NONE.
  * At most one does: the layout's segments do not overlap. O(1): ten

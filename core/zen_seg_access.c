@@ -62,28 +62,6 @@ unsigned zen_seg_find(const zen_layout *l, uint64_t addr)
     return ZEN_SEG_NONE;
 }
 
-/* Why segment k (ZEN_SEG_NONE: none) refuses an access of a known kind
- * in a known mode; ZEN_FAULT_NONE when it allows it. */
-/*@ requires \valid_read(l) && zen_seg_layout_ok(l);
-    requires k == ZEN_SEG_NONE || k < ZEN_SEG_MAPPED;
-    requires zen_seg_request_ok(1, access, mode);
-    assigns \nothing;
-    ensures \result == zen_seg_cause(l, k, access, mode);
-    ensures k < ZEN_SEG_MAPPED ==> (\result == ZEN_FAULT_NONE <==> zen_seg_allows(l->seg[k], access, mode));
- */
-static uint32_t zen_seg_refusal(const zen_layout *l, unsigned k, uint32_t access, uint32_t mode)
-{
-    if (k == ZEN_SEG_NONE)
-        return ZEN_FAULT_NO_SEGMENT;
-    if (k == ZEN_SEG_NULL)
-        return ZEN_FAULT_NULL_PAGE; /* no flags: it allows nothing */
-    if (mode == ZEN_SEG_USER && zen_seg_has_flag(l->seg[k].flags, ZEN_SEG_S))
-        return ZEN_FAULT_MODE;
-    if (!zen_seg_has_flag(l->seg[k].flags, access))
-        return ZEN_FAULT_PERMISSION;
-    return ZEN_FAULT_NONE;
-}
-
 zen_status zen_seg_access(const zen_layout *l, uint64_t addr, uint64_t len, uint32_t access, uint32_t mode,
                           zen_fault *fault)
 {

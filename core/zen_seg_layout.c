@@ -1,35 +1,6 @@
 /* The layout builder: the Zen process map of an image description. */
 #include "zen_seg.h"
 
-/* The page count of x bytes, rounded up; at most 2^64 / ZEN_PAGE_SIZE, so
- * it never overflows. */
-/*@ assigns \nothing;
-    ensures \result == zen_seg_pages(x);
- */
-static uint64_t zen_seg_pages_of(uint64_t x)
-{
-    return x / ZEN_PAGE_SIZE + (x % ZEN_PAGE_SIZE != 0u ? 1u : 0u);
-}
-
-/* The end of a segment of size bytes, rounded up to pages, from the page
- * boundary `from`; ZEN_SEG_PAST_END when that passes 2^64 - 1 (an end is a
- * page multiple, that value is none). */
-#define ZEN_SEG_PAST_END UINT64_MAX
-
-/*@ requires from % ZEN_PAGE_SIZE == 0;
-    assigns \nothing;
-    ensures from + zen_seg_round(size) <= UINT64_MAX ==>
-      \result == from + zen_seg_round(size) && \result % ZEN_PAGE_SIZE == 0 && from <= \result;
-    ensures from + zen_seg_round(size) > UINT64_MAX ==> \result == ZEN_SEG_PAST_END;
- */
-static uint64_t zen_seg_end(uint64_t from, uint64_t size)
-{
-    uint64_t pages = zen_seg_pages_of(size);
-    if (pages > (UINT64_MAX - from) / ZEN_PAGE_SIZE)
-        return ZEN_SEG_PAST_END;
-    return from + pages * ZEN_PAGE_SIZE;
-}
-
 /* Where the segments after TEXT start, and the two reaches, as
  * zen_seg_layout computes them before writing anything. */
 typedef struct zen_seg_ends {
