@@ -2,29 +2,46 @@
 #include "zen_space.h"
 #include "zen_zone_internal.h"
 
+/* Every function that writes the space, its table or a frame ends by
+ * carrying the zone set's validity across those writes, which touch none
+ * of the set's memory (zen_zone_ok_kept): ZEN_SPACE_ZONES_KEPT(s). */
+#define ZEN_SPACE_ZONES_KEPT(s)                                \
+    /*@ assert zen_zone_same{Pre, Here}(s, ZEN_ZONE_DMA); */   \
+    /*@ assert zen_zone_same{Pre, Here}(s, ZEN_ZONE_DMA32); */ \
+    /*@ assert zen_zone_same{Pre, Here}(s, ZEN_ZONE_NORMAL); */
+
 /* The slot of the page that holds addr, or sp->slots when no slot has it.
  * The two ranges are page-aligned and apart (the guard page lies between),
- * so a subtraction and a shift find it. */
+ * so a subtraction and a division find it. */
+/*@ requires \valid_read(sp) && zen_space_shape_ok(sp);
+    assigns \nothing;
+    ensures zen_space_slot_of(&sp->layout, addr) >= 0 ==>
+      \result == zen_space_slot_of(&sp->layout, addr) && \result < sp->slots;
+    ensures zen_space_slot_of(&sp->layout, addr) < 0 ==> \result == sp->slots;
+ */
 static uint64_t zen_space_slot(const zen_space *sp, uint64_t addr)
 {
     const zen_layout *l = &sp->layout;
-    if (addr >= l->seg[ZEN_SEG_TEXT].base && addr < l->heap_end)
+    //@ assert l->heap_end + ZEN_PAGE_SIZE <= l->stack_floor <= l->top;
+    //@ assert (l->heap_end - zen_image_text_base) % ZEN_PAGE_SIZE == 0;
+    //@ assert (l->top - l->stack_floor) % ZEN_PAGE_SIZE == 0;
+    if (addr >= l->seg[ZEN_SEG_TEXT].base && addr < l->heap_end) {
+        //@ assert (addr - zen_image_text_base) / ZEN_PAGE_SIZE < (l->heap_end - zen_image_text_base) / ZEN_PAGE_SIZE;
         return (addr - l->seg[ZEN_SEG_TEXT].base) / ZEN_PAGE_SIZE;
-    if (addr >= l->stack_floor && addr < l->top)
+    }
+    if (addr >= l->stack_floor && addr < l->top) {
+        //@ assert (addr - l->stack_floor) / ZEN_PAGE_SIZE < (l->top - l->stack_floor) / ZEN_PAGE_SIZE;
         return sp->low_slots + (addr - l->stack_floor) / ZEN_PAGE_SIZE;
+    }
     return sp->slots;
 }
 
-/* The first byte of slot i's page. */
-static uint64_t zen_space_page(const zen_space *sp, uint64_t i)
-{
-    if (i < sp->low_slots)
-        return sp->layout.seg[ZEN_SEG_TEXT].base + i * ZEN_PAGE_SIZE;
-    return sp->layout.stack_floor + (i - sp->low_slots) * ZEN_PAGE_SIZE;
-}
-
-/* The segment a fault at addr is judged by: the one that holds it, the
- * stack for a byte the stack may grow into, or ZEN_SEG_NONE. */
+/* The segment a fault at addr is judged by (zen_space_judge). */
+/*@ requires \valid_read(sp) && zen_seg_layout_ok(&sp->layout);
+    assigns \nothing;
+    ensures zen_space_judge(&sp->layout, addr, \result);
+    ensures \result == ZEN_SEG_NONE || \result < ZEN_SEG_MAPPED;
+ */
 static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
 {
     const zen_layout *l = &sp->layout;
@@ -33,60 +50,142 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
     return zen_seg_find(l, addr);
 }
 
-/* The direct-mapped words of frame pfn, which a zone at or below max_zone
- * holds (the zone allocator handed it out). */
-static uint64_t *zen_space_frame_words(const zen_space *sp, zen_pfn pfn)
+/*@ // Frame pfn is one the zones may hand the space: in a present zone at
+    // or below max_zone, which has a direct map.
+    predicate zen_space_frame_ok(zen_zone_set *s, integer max_zone, integer pfn) =
+      zen_zone_of(pfn) <= max_zone && zen_zone_holds(s, zen_zone_of(pfn), pfn);
+
+    // The first word of frame pfn in its zone's direct map.
+    logic integer zen_space_frame_at(zen_zone_set *s, integer pfn) =
+      (pfn - s->zone[zen_zone_of(pfn)].pages.start) * ZEN_PAGE_WORDS_PER_FRAME;
+ */
+
+/* Fill frame pfn for the page at `page` of segment k: the image's words
+ * for that page when k is a loaded segment (TEXT, RODATA, DATA), zeros
+ * for the rest of the frame. Writes nothing else: the zones stay valid. */
+/*@ requires zen_space_ok(sp) && zen_space_frame_ok(sp->zones, sp->max_zone, pfn);
+    requires ZEN_SEG_TEXT <= k <= ZEN_SEG_STACK;
+    requires sp->layout.seg[k].base <= page;
+    requires k < ZEN_SEG_TEXT + ZEN_SPACE_LOADED ==> page < sp->layout.seg[k].base + sp->layout.seg[k].size;
+    assigns sp->zones->zone[zen_zone_of(pfn)].pages.memory[zen_space_frame_at(sp->zones, pfn) ..
+              zen_space_frame_at(sp->zones, pfn) + ZEN_PAGE_WORDS_PER_FRAME - 1];
+    ensures zen_zone_set_valid(sp->zones) && zen_zone_set_same_shape{Pre, Post}(sp->zones);
+ */
+static void zen_space_fill(zen_space *sp, unsigned k, uint64_t page, zen_pfn pfn)
 {
-    const zen_zone *zone = &sp->zones->zone[zen_zone_index(pfn)];
-    return zone->pages.memory + (pfn - zone->pages.start) * ZEN_PAGE_WORDS_PER_FRAME;
+    zen_zone_set *s = sp->zones;
+    const unsigned z = zen_zone_index(pfn);
+    //@ assert zen_zone_ok(s, z) && s->zone[z].pages.memory != \null;
+    uint64_t *frame = s->zone[z].pages.memory + (pfn - s->zone[z].pages.start) * ZEN_PAGE_WORDS_PER_FRAME;
+    /* The loaded words of this page: from `first`, `count` of them. */
+    const uint64_t *from = 0;
+    uint64_t count = 0;
+    if (k < ZEN_SEG_TEXT + ZEN_SPACE_LOADED) {
+        const unsigned n = k - ZEN_SEG_TEXT;
+        const uint64_t first = (page - sp->layout.seg[k].base) / ZEN_PAGE_SIZE * ZEN_PAGE_WORDS_PER_FRAME;
+        if (first < sp->load_words[n]) {
+            count = sp->load_words[n] - first;
+            if (count > ZEN_PAGE_WORDS_PER_FRAME)
+                count = ZEN_PAGE_WORDS_PER_FRAME;
+            from = sp->load[n] + first;
+        }
+    }
+    /*@ loop invariant 0 <= j <= ZEN_PAGE_WORDS_PER_FRAME;
+        loop assigns j, frame[0 .. ZEN_PAGE_WORDS_PER_FRAME - 1];
+        loop variant ZEN_PAGE_WORDS_PER_FRAME - j; */
+    for (uint64_t j = 0; j < ZEN_PAGE_WORDS_PER_FRAME; j++)
+        frame[j] = j < count ? from[j] : 0u;
+    ZEN_SPACE_ZONES_KEPT(s)
 }
 
-/* Load the image's words for the page at addr of loaded segment k (TEXT,
- * RODATA or DATA) into a zeroed frame: the page's share of them, the rest
- * of the frame stays zero. */
-static void zen_space_load(const zen_space *sp, unsigned k, uint64_t addr, uint64_t *frame)
+/* Record frame pfn in slot i for the page at `page`, after growing the
+ * stack down to that page when it lies under the stack's base. */
+/*@ requires zen_space_ok(sp) && i < sp->slots && sp->table[i] == ZEN_SPACE_NO_FRAME && pfn < ZEN_PFN_LIMIT;
+    requires page % ZEN_PAGE_SIZE == 0 && page == zen_space_page_of(&sp->layout, i);
+    // The page lies in a segment, or is one the stack grows into.
+    requires i < sp->low_slots ==>
+      page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size;
+    requires i >= sp->low_slots ==> sp->layout.stack_floor <= page;
+    assigns sp->table[i], sp->stats.mapped, sp->stats.peak, sp->stats.faults,
+            sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size;
+    ensures zen_space_ok(sp) && sp->table[i] == pfn;
+ */
+static void zen_space_put(zen_space *sp, uint64_t i, uint64_t page, zen_pfn pfn)
 {
-    const unsigned n = k - ZEN_SEG_TEXT;
-    const uint64_t first = (addr - sp->layout.seg[k].base) / ZEN_PAGE_SIZE * ZEN_PAGE_WORDS_PER_FRAME;
-    if (first >= sp->load_words[n])
-        return;
-    uint64_t count = sp->load_words[n] - first;
-    if (count > ZEN_PAGE_WORDS_PER_FRAME)
-        count = ZEN_PAGE_WORDS_PER_FRAME;
-    const uint64_t *from = sp->load[n] + first;
-    for (uint64_t j = 0; j < count; j++)
-        frame[j] = from[j];
-}
-
-/* Record frame pfn in slot i, which was empty. */
-static void zen_space_put(zen_space *sp, uint64_t i, zen_pfn pfn)
-{
+    zen_segment *stack = &sp->layout.seg[ZEN_SEG_STACK];
+    if (i >= sp->low_slots && page < stack->base) {
+        stack->size = sp->layout.top - page;
+        stack->base = page;
+    }
     sp->table[i] = pfn;
     sp->stats.mapped++;
     if (sp->stats.mapped > sp->stats.peak)
         sp->stats.peak = sp->stats.mapped;
+    sp->stats.faults++;
+    ZEN_SPACE_ZONES_KEPT(sp->zones)
 }
 
-/* Empty slot i and give its frame back to the zones: ZEN_OK, or
- * ZEN_ERR_CORRUPT when they refuse it. */
-static zen_status zen_space_release(zen_space *sp, uint64_t i)
+/* Map a frame for the page of addr, which segment k judges and allows and
+ * slot i, empty, holds: take a frame from the zones, fill it, record it. */
+/*@ requires zen_space_ok(sp);
+    requires ZEN_SEG_TEXT <= k <= ZEN_SEG_STACK && zen_space_judge(&sp->layout, addr, k);
+    requires i == zen_space_slot_of(&sp->layout, addr) && 0 <= i < sp->slots;
+    requires sp->table[i] == ZEN_SPACE_NO_FRAME;
+    assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size, sp->table[i],
+            ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones), ZEN_SPACE_FRAME_WRITES(sp->zones);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
+    ensures \result == ZEN_OK ==> sp->table[i] != ZEN_SPACE_NO_FRAME;
+    ensures \result != ZEN_OK ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
+ */
+static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t addr)
 {
-    const zen_pfn pfn = sp->table[i];
-    if (pfn == ZEN_SPACE_NO_FRAME)
-        return ZEN_OK;
-    sp->table[i] = ZEN_SPACE_NO_FRAME;
-    sp->stats.mapped--;
-    return zen_zone_free(sp->zones, pfn, 0) == ZEN_OK ? ZEN_OK : ZEN_ERR_CORRUPT;
+    zen_pfn pfn;
+    const zen_status st = zen_zone_alloc(sp->zones, sp->max_zone, 0, 0, &pfn);
+    if (st != ZEN_OK) {
+        if (st == ZEN_ERR_NOMEM)
+            sp->stats.oom_count++;
+        return st;
+    }
+    const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
+    zen_space_fill(sp, k, page, pfn);
+    zen_space_put(sp, i, page, pfn);
+    return ZEN_OK;
 }
 
-/* Release slots [from, to); the first error, or ZEN_OK. */
-static zen_status zen_space_release_range(zen_space *sp, uint64_t from, uint64_t to)
+/* Empty slots [from, to) and give their frames back to the zones:
+ * ZEN_OK, or ZEN_ERR_CORRUPT when the zones refused one. The zones are
+ * not called again once they answered ZEN_ERR_CORRUPT themselves. */
+/*@ requires zen_space_ok(sp) && from <= to <= sp->slots;
+    assigns sp->stats.mapped, sp->table[from .. to - 1], ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \forall integer j; from <= j < to ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
+    ensures \result == ZEN_OK ==> zen_space_ok(sp);
+ */
+static zen_status zen_space_release(zen_space *sp, uint64_t from, uint64_t to)
 {
     zen_status st = ZEN_OK;
+    int zones_broken = 0;
+    /*@ loop invariant from <= i <= to;
+        loop invariant \forall integer j; from <= j < i ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
+        loop invariant st == ZEN_OK || st == ZEN_ERR_CORRUPT;
+        loop invariant st == ZEN_OK ==> zen_space_ok(sp);
+        loop assigns i, st, zones_broken, sp->stats.mapped, sp->table[from .. to - 1],
+                     ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+        loop variant to - i; */
     for (uint64_t i = from; i < to; i++) {
-        const zen_status r = zen_space_release(sp, i);
-        if (st == ZEN_OK)
-            st = r;
+        const zen_pfn pfn = sp->table[i];
+        if (pfn == ZEN_SPACE_NO_FRAME)
+            continue;
+        sp->table[i] = ZEN_SPACE_NO_FRAME;
+        sp->stats.mapped--;
+        if (zones_broken)
+            continue;
+        const zen_status r = zen_zone_free(sp->zones, pfn, 0);
+        if (r != ZEN_OK)
+            st = ZEN_ERR_CORRUPT;
+        if (r == ZEN_ERR_CORRUPT)
+            zones_broken = 1;
     }
     return st;
 }
@@ -97,23 +196,59 @@ zen_status zen_space_slots(const zen_image *img, uint64_t *slots)
     const zen_status st = zen_seg_layout(img, &l);
     if (st != ZEN_OK)
         return st;
-    *slots = (l.heap_end - l.seg[ZEN_SEG_TEXT].base + (l.top - l.stack_floor)) / ZEN_PAGE_SIZE;
+    /* The image's fields lie apart from the local layout: the call kept them. */
+    //@ assert \separated(&img->page_size, &l);
+    //@ assert \separated(&img->text_size, &l);
+    //@ assert \separated(&img->rodata_size, &l);
+    //@ assert \separated(&img->data_size, &l);
+    //@ assert \separated(&img->bss_size, &l);
+    //@ assert \separated(&img->comm_size, &l);
+    //@ assert \separated(&img->debug_size, &l);
+    //@ assert \separated(&img->heap_limit, &l);
+    //@ assert \separated(&img->stack_size, &l);
+    //@ assert \separated(&img->stack_limit, &l);
+    //@ assert \separated(&img->top, &l);
+    //@ assert \separated(&img->text, &l);
+    //@ assert \separated(&img->rodata, &l);
+    //@ assert \separated(&img->data, &l);
+    //@ assert zen_image_same{Pre, Here}(img);
+    //@ assert zen_seg_layout_of(&l, img) && zen_seg_layout_ok(&l);
+    //@ assert l.heap_end == zen_image_heap_end(img) && l.seg[ZEN_SEG_TEXT].base == zen_image_text_base;
+    //@ assert l.top == img->top && l.stack_floor == zen_image_stack_floor(img);
+    const uint64_t low = l.heap_end - l.seg[ZEN_SEG_TEXT].base;
+    const uint64_t high = l.top - l.stack_floor;
+    //@ assert low == zen_image_heap_end(img) - zen_image_text_base;
+    //@ assert high == img->top - zen_image_stack_floor(img);
+    //@ assert low + high <= UINT64_MAX;
+    *slots = (low + high) / ZEN_PAGE_SIZE;
+    //@ assert *slots == \at(zen_image_slots(img), Pre);
     return ZEN_OK;
 }
 
 /* The words of a loaded segment of `bytes` bytes: whole words, the last
  * one partly used when bytes is not a multiple of 8. */
+/*@ assigns \nothing;
+    ensures \result == zen_space_words(bytes);
+ */
 static uint64_t zen_space_words_of(uint64_t bytes)
 {
     return bytes / 8u + (bytes % 8u != 0u ? 1u : 0u);
 }
 
-/* init's argument rule past the layout: a zone to take frames from, the
- * direct maps to fill them through, words for every loaded segment. */
+/* init's argument rule past the layout (zen_space_args_bad). */
+/*@ requires \valid_read(img) && zen_zone_set_valid(zones);
+    assigns \nothing;
+    ensures \result == 0 <==> zen_space_args_bad(img, zones, max_zone);
+ */
 static int zen_space_args_ok(const zen_image *img, const zen_zone_set *zones, unsigned max_zone)
 {
     if (max_zone > ZEN_ZONE_NORMAL)
         return 0;
+    /*@ loop invariant 0 <= z <= max_zone + 1;
+        loop invariant \forall integer y; 0 <= y < z ==>
+          !(zones->zone[y].present != 0 && zones->zone[y].pages.memory == \null);
+        loop assigns z;
+        loop variant max_zone + 1 - z; */
     for (unsigned z = 0; z <= max_zone; z++)
         if (zones->zone[z].present != 0u && zones->zone[z].pages.memory == 0)
             return 0;
@@ -134,6 +269,12 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
         return ZEN_ERR_INVAL;
     if (capacity < slots)
         return ZEN_ERR_CAPACITY;
+    /*@ loop invariant 0 <= i <= slots;
+        loop invariant \forall integer j; 0 <= j < i ==> table[j] == ZEN_SPACE_NO_FRAME;
+        loop assigns i, table[0 .. slots - 1];
+        loop variant slots - i; */
+    for (uint64_t i = 0; i < slots; i++)
+        table[i] = ZEN_SPACE_NO_FRAME;
     (void)zen_seg_layout(img, &sp->layout);
     sp->brk = sp->layout.seg[ZEN_SEG_HEAP].base;
     sp->zones = zones;
@@ -156,18 +297,66 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
     sp->stats.refused = 0;
     sp->stats.oom_count = 0;
     sp->stats.rejected = 0;
-    for (uint64_t i = 0; i < slots; i++)
-        table[i] = ZEN_SPACE_NO_FRAME;
+    ZEN_SPACE_ZONES_KEPT(zones)
     return ZEN_OK;
 }
 
-/* The fault handler between the hooks. */
+/* The fault handler between the hooks: zen_space_fault's contract. */
+/*@ requires zen_space_ok(sp) && \valid(fault) && \separated(fault, sp, sp->table + (0 .. sp->slots - 1));
+    assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size,
+            sp->table[0 .. sp->slots - 1], *fault, ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones),
+            ZEN_SPACE_FRAME_WRITES(sp->zones);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
+    behavior bad_request:
+      assumes !zen_space_request_ok(access, mode);
+      assigns sp->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior refused:
+      assumes zen_space_request_ok(access, mode);
+      assumes !(\exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
+                                   zen_seg_allows(sp->layout.seg[k], access, mode));
+      assigns *fault, sp->stats.refused;
+      ensures \result == ZEN_ERR_FAULT;
+      ensures fault->addr == addr && fault->signal == ZEN_SIGSEGV && fault->cause != ZEN_FAULT_NONE;
+      ensures \exists integer k; zen_space_judge(&sp->layout, addr, k) &&
+                                 fault->cause == zen_seg_cause(&sp->layout, k, access, mode);
+    behavior unbacked:
+      assumes zen_space_request_ok(access, mode);
+      assumes \exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
+                                 zen_seg_allows(sp->layout.seg[k], access, mode);
+      assumes zen_space_slot_of(&sp->layout, addr) < 0;
+      assigns \nothing;
+      ensures \result == ZEN_ERR_RANGE;
+    behavior present:
+      assumes zen_space_request_ok(access, mode);
+      assumes \exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
+                                 zen_seg_allows(sp->layout.seg[k], access, mode);
+      assumes zen_space_slot_of(&sp->layout, addr) >= 0;
+      assumes sp->table[zen_space_slot_of(&sp->layout, addr)] != ZEN_SPACE_NO_FRAME;
+      assigns \nothing;
+      ensures \result == ZEN_OK;
+    behavior absent:
+      assumes zen_space_request_ok(access, mode);
+      assumes \exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
+                                 zen_seg_allows(sp->layout.seg[k], access, mode);
+      assumes zen_space_slot_of(&sp->layout, addr) >= 0;
+      assumes sp->table[zen_space_slot_of(&sp->layout, addr)] == ZEN_SPACE_NO_FRAME;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==> \let i = zen_space_slot_of(\old(&sp->layout), addr);
+        sp->table[i] != ZEN_SPACE_NO_FRAME &&
+        \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
+      ensures \result != ZEN_OK ==>
+        \forall integer j; 0 <= j < sp->slots ==> sp->table[j] == \old(sp->table[j]);
+    complete behaviors;
+    disjoint behaviors;
+ */
 static zen_status zen_space_fault_locked(zen_space *sp, uint64_t addr, uint32_t access, uint32_t mode,
                                          zen_fault *fault)
 {
     if ((access != ZEN_SEG_R && access != ZEN_SEG_W && access != ZEN_SEG_X) ||
         (mode != ZEN_SEG_USER && mode != ZEN_SEG_SYSTEM)) {
         sp->stats.rejected++;
+        ZEN_SPACE_ZONES_KEPT(sp->zones)
         return ZEN_ERR_INVAL;
     }
     const unsigned k = zen_space_judge(sp, addr);
@@ -177,6 +366,7 @@ static zen_status zen_space_fault_locked(zen_space *sp, uint64_t addr, uint32_t 
         fault->cause = cause;
         fault->signal = ZEN_SIGSEGV;
         sp->stats.refused++;
+        ZEN_SPACE_ZONES_KEPT(sp->zones)
         return ZEN_ERR_FAULT;
     }
     const uint64_t i = zen_space_slot(sp, addr);
@@ -184,25 +374,7 @@ static zen_status zen_space_fault_locked(zen_space *sp, uint64_t addr, uint32_t 
         return ZEN_ERR_RANGE; /* TRAPVEC or ZENVARS */
     if (sp->table[i] != ZEN_SPACE_NO_FRAME)
         return ZEN_OK;
-    zen_pfn pfn;
-    const zen_status st = zen_zone_alloc(sp->zones, sp->max_zone, 0, ZEN_ZONE_ZERO, &pfn);
-    if (st != ZEN_OK) {
-        if (st == ZEN_ERR_NOMEM)
-            sp->stats.oom_count++;
-        return st;
-    }
-    const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
-    if (k >= ZEN_SEG_TEXT && k < ZEN_SEG_TEXT + ZEN_SPACE_LOADED)
-        zen_space_load(sp, k, page, zen_space_frame_words(sp, pfn));
-    if (page < sp->layout.seg[ZEN_SEG_STACK].base) {
-        if (k == ZEN_SEG_STACK) {
-            sp->layout.seg[ZEN_SEG_STACK].size = sp->layout.top - page;
-            sp->layout.seg[ZEN_SEG_STACK].base = page;
-        }
-    }
-    zen_space_put(sp, i, pfn);
-    sp->stats.faults++;
-    return ZEN_OK;
+    return zen_space_map(sp, i, k, addr);
 }
 
 zen_status zen_space_fault(zen_space *sp, uint64_t addr, uint32_t access, uint32_t mode, zen_fault *fault)
@@ -218,33 +390,76 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn)
     const uint64_t i = zen_space_slot(sp, addr);
     if (i == sp->slots)
         return ZEN_ERR_RANGE;
-    if (sp->table[i] == ZEN_SPACE_NO_FRAME)
+    const zen_pfn frame = sp->table[i];
+    if (frame == ZEN_SPACE_NO_FRAME)
         return ZEN_ERR_NOT_ALLOCATED;
-    *pfn = sp->table[i];
+    *pfn = frame;
+    //@ assert sp->table[i] == frame;
     return ZEN_OK;
 }
 
-/* brk between the hooks. */
+/* Set the break and the heap's size, which holds the break's pages. */
+/*@ requires zen_space_ok(sp);
+    requires sp->layout.seg[ZEN_SEG_HEAP].base <= new_break <= sp->layout.heap_end;
+    requires end == sp->layout.seg[ZEN_SEG_HEAP].base + zen_seg_round(new_break - sp->layout.seg[ZEN_SEG_HEAP].base);
+    // The pages above the new end have no frame any more.
+    requires \forall integer j; 0 <= j < sp->low_slots && zen_space_page_of(&sp->layout, j) >= end ==>
+      sp->table[j] == ZEN_SPACE_NO_FRAME;
+    assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size;
+    ensures zen_space_ok(sp) && sp->brk == new_break;
+    ensures sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size == end;
+ */
+static void zen_space_set_break(zen_space *sp, uint64_t new_break, uint64_t end)
+{
+    sp->brk = new_break;
+    sp->layout.seg[ZEN_SEG_HEAP].size = end - sp->layout.seg[ZEN_SEG_HEAP].base;
+    ZEN_SPACE_ZONES_KEPT(sp->zones)
+}
+
+/* brk between the hooks: zen_space_brk's contract. */
+/*@ requires zen_space_ok(sp);
+    assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size, sp->stats, sp->table[0 .. sp->slots - 1],
+            ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
+    behavior below:
+      assumes new_break < sp->layout.seg[ZEN_SEG_HEAP].base;
+      assigns sp->stats.rejected;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior past:
+      assumes new_break > sp->layout.heap_end;
+      assigns sp->stats.rejected;
+      ensures \result == ZEN_ERR_NO_FIT;
+    behavior moved:
+      assumes sp->layout.seg[ZEN_SEG_HEAP].base <= new_break <= sp->layout.heap_end;
+      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+      ensures \result == ZEN_OK ==> sp->brk == new_break;
+      ensures \result == ZEN_OK ==>
+        sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(new_break - sp->layout.seg[ZEN_SEG_HEAP].base);
+      ensures \result == ZEN_OK ==> \forall integer i; 0 <= i < sp->slots ==>
+        (zen_space_slot_in_segment(&sp->layout, i) ? sp->table[i] == \old(sp->table[i])
+                                                   : sp->table[i] == ZEN_SPACE_NO_FRAME);
+    complete behaviors;
+    disjoint behaviors;
+ */
 static zen_status zen_space_brk_locked(zen_space *sp, uint64_t new_break)
 {
-    zen_segment *heap = &sp->layout.seg[ZEN_SEG_HEAP];
-    if (new_break < heap->base) {
+    const uint64_t base = sp->layout.seg[ZEN_SEG_HEAP].base;
+    if (new_break < base || new_break > sp->layout.heap_end) {
         sp->stats.rejected++;
-        return ZEN_ERR_INVAL;
+        ZEN_SPACE_ZONES_KEPT(sp->zones)
+        return new_break < base ? ZEN_ERR_INVAL : ZEN_ERR_NO_FIT;
     }
-    if (new_break > sp->layout.heap_end) {
-        sp->stats.rejected++;
-        return ZEN_ERR_NO_FIT;
-    }
-    /* At most the heap's reach, a page multiple: no overflow. */
-    const uint64_t end = zen_seg_end(heap->base, new_break - heap->base);
-    const uint64_t old_end = heap->base + heap->size;
-    sp->brk = new_break;
-    heap->size = end - heap->base;
-    if (end >= old_end)
-        return ZEN_OK;
-    const uint64_t text = sp->layout.seg[ZEN_SEG_TEXT].base;
-    return zen_space_release_range(sp, (end - text) / ZEN_PAGE_SIZE, (old_end - text) / ZEN_PAGE_SIZE);
+    /* At most the heap's reach, a page multiple: never past the end. */
+    const uint64_t end = zen_seg_end(base, new_break - base);
+    const uint64_t old_end = base + sp->layout.seg[ZEN_SEG_HEAP].size;
+    zen_status st = ZEN_OK;
+    if (end < old_end)
+        st = zen_space_release(sp, (end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE,
+                               (old_end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE);
+    if (st != ZEN_OK)
+        return st;
+    zen_space_set_break(sp, new_break, end);
+    return ZEN_OK;
 }
 
 zen_status zen_space_brk(zen_space *sp, uint64_t new_break)
@@ -258,19 +473,23 @@ zen_status zen_space_brk(zen_space *sp, uint64_t new_break)
 zen_status zen_space_teardown(zen_space *sp)
 {
     zen_hooks_enter(&sp->hooks);
-    const zen_status st = zen_space_release_range(sp, 0, sp->slots);
+    const zen_status st = zen_space_release(sp, 0, sp->slots);
+    sp->stats.mapped = 0;
     zen_hooks_leave(&sp->hooks);
     return st;
 }
 
 /* The first broken invariant of the layout's moving parts, or ZEN_SINV_NONE. */
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+ */
 static uint32_t zen_space_check_layout(const zen_space *sp)
 {
     const zen_layout *l = &sp->layout;
     const zen_segment *heap = &l->seg[ZEN_SEG_HEAP];
     const zen_segment *stack = &l->seg[ZEN_SEG_STACK];
-    if (sp->brk < heap->base || sp->brk > l->heap_end ||
-        heap->base + heap->size != zen_seg_end(heap->base, sp->brk - heap->base))
+    if (heap->base % ZEN_PAGE_SIZE != 0u || sp->brk < heap->base || sp->brk > l->heap_end ||
+        heap->size != zen_seg_end(heap->base, sp->brk - heap->base) - heap->base)
         return ZEN_SINV_LAYOUT;
     if (stack->base % ZEN_PAGE_SIZE != 0u || stack->base < l->stack_floor || stack->base > l->top ||
         stack->size != l->top - stack->base)
@@ -279,19 +498,26 @@ static uint32_t zen_space_check_layout(const zen_space *sp)
 }
 
 /* The first broken invariant of slot i, or ZEN_SINV_NONE. */
+/*@ requires zen_space_ok(sp) && i < sp->slots;
+    assigns \nothing;
+ */
 static uint32_t zen_space_check_slot(const zen_space *sp, uint64_t i)
 {
     const zen_pfn pfn = sp->table[i];
     if (pfn == ZEN_SPACE_NO_FRAME)
         return ZEN_SINV_NONE;
-    const uint64_t page = zen_space_page(sp, i);
-    const zen_segment *heap = &sp->layout.seg[ZEN_SEG_HEAP];
-    if (i < sp->low_slots ? page >= heap->base + heap->size : page < sp->layout.seg[ZEN_SEG_STACK].base)
+    const zen_layout *l = &sp->layout;
+    if (i < sp->low_slots ? l->seg[ZEN_SEG_TEXT].base + i * ZEN_PAGE_SIZE >=
+                                l->seg[ZEN_SEG_HEAP].base + l->seg[ZEN_SEG_HEAP].size
+                          : l->stack_floor + (i - sp->low_slots) * ZEN_PAGE_SIZE < l->seg[ZEN_SEG_STACK].base)
         return ZEN_SINV_OUTSIDE;
     zen_zone_block b;
     if (zen_zone_block_of(sp->zones, pfn, &b) != ZEN_OK || b.head != pfn || b.order != 0u ||
         zen_zone_index(pfn) > sp->max_zone)
         return ZEN_SINV_FRAME;
+    /*@ loop invariant i + 1 <= j <= sp->slots;
+        loop assigns j;
+        loop variant sp->slots - j; */
     for (uint64_t j = i + 1; j < sp->slots; j++)
         if (sp->table[j] == pfn)
             return ZEN_SINV_SHARED;
@@ -300,14 +526,19 @@ static uint32_t zen_space_check_slot(const zen_space *sp, uint64_t i)
 
 zen_status zen_space_check(const zen_space *sp, zen_space_check_report *report)
 {
-    report->invariant = zen_space_check_layout(sp);
     report->slot = 0;
+    report->invariant = zen_space_check_layout(sp);
     if (report->invariant != ZEN_SINV_NONE)
         return ZEN_ERR_CORRUPT;
     uint64_t mapped = 0;
+    /*@ loop invariant 0 <= i <= sp->slots && mapped <= i;
+        loop invariant report->invariant == ZEN_SINV_NONE;
+        loop assigns i, mapped, report->invariant, report->slot;
+        loop variant sp->slots - i; */
     for (uint64_t i = 0; i < sp->slots; i++) {
-        report->invariant = zen_space_check_slot(sp, i);
-        if (report->invariant != ZEN_SINV_NONE) {
+        const uint32_t broken = zen_space_check_slot(sp, i);
+        if (broken != ZEN_SINV_NONE) {
+            report->invariant = broken;
             report->slot = i;
             return ZEN_ERR_CORRUPT;
         }

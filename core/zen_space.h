@@ -52,6 +52,19 @@
 /* The segments whose contents come from the image: TEXT, RODATA, DATA. */
 #define ZEN_SPACE_LOADED 3u
 
+/* For contracts: what a zone allocation (without ZEN_ZONE_ZERO) and a zone
+ * free may write, and the direct maps a fault may fill. */
+#define ZEN_SPACE_ZONE_FREE_WRITES(s)                                                                 \
+    (s)->stats.rejected, (s)->frames[0 .. (s)->nframes - 1], (s)->words[0 .. (s)->nwords - 1],        \
+        (s)->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats
+#define ZEN_SPACE_ZONE_ALLOC_WRITES(s)                                                                \
+    (s)->stats, (s)->frames[0 .. (s)->nframes - 1], (s)->words[0 .. (s)->nwords - 1],                 \
+        (s)->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats
+#define ZEN_SPACE_FRAME_WRITES(s)                                                                     \
+    (s)->zone[0].pages.memory[0 .. (s)->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],       \
+        (s)->zone[1].pages.memory[0 .. (s)->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],   \
+        (s)->zone[2].pages.memory[0 .. (s)->zone[2].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1]
+
 /* Diagnostics. */
 typedef struct zen_space_stats {
     uint64_t mapped;    /* frames the space holds now */
@@ -97,6 +110,32 @@ typedef struct zen_space_check_report {
     logic integer zen_space_slot_count(zen_layout *l) =
       zen_space_low_slots(l) + (l->top - l->stack_floor) / ZEN_PAGE_SIZE;
 
+    // The slots an image's space needs, and its layout's error when it has
+    // none (the order of zen_seg_layout's checks).
+    logic integer zen_image_slots(zen_image *i) =
+      (zen_image_heap_end(i) - zen_image_text_base + i->top - zen_image_stack_floor(i)) / ZEN_PAGE_SIZE;
+    predicate zen_image_refused(zen_image *i) =
+      zen_image_malformed(i) || zen_image_misaligned(i) || zen_image_overflows(i) || zen_image_collides(i);
+    // The image's fields read the same at L1 and L2.
+    predicate zen_image_same{L1, L2}(zen_image *i) =
+      \at(i->page_size, L1) == \at(i->page_size, L2) && \at(i->text_size, L1) == \at(i->text_size, L2) &&
+      \at(i->rodata_size, L1) == \at(i->rodata_size, L2) && \at(i->data_size, L1) == \at(i->data_size, L2) &&
+      \at(i->bss_size, L1) == \at(i->bss_size, L2) && \at(i->comm_size, L1) == \at(i->comm_size, L2) &&
+      \at(i->debug_size, L1) == \at(i->debug_size, L2) && \at(i->heap_limit, L1) == \at(i->heap_limit, L2) &&
+      \at(i->stack_size, L1) == \at(i->stack_size, L2) && \at(i->stack_limit, L1) == \at(i->stack_limit, L2) &&
+      \at(i->top, L1) == \at(i->top, L2) && \at(i->text, L1) == \at(i->text, L2) &&
+      \at(i->rodata, L1) == \at(i->rodata, L2) && \at(i->data, L1) == \at(i->data, L2);
+
+    // The words of a loaded segment of x bytes: (x + 7) / 8.
+    logic integer zen_space_words(integer x) = x / 8 + (x % 8 != 0 ? 1 : 0);
+
+    // init's argument rule past the layout.
+    predicate zen_space_args_bad(zen_image *img, zen_zone_set *s, integer max_zone) =
+      max_zone > ZEN_ZONE_NORMAL ||
+      (\exists integer z; 0 <= z <= max_zone && s->zone[z].present != 0 && s->zone[z].pages.memory == \null) ||
+      (img->text_size != 0 && img->text == \null) || (img->rodata_size != 0 && img->rodata == \null) ||
+      (img->data_size != 0 && img->data == \null);
+
     // The slot of the page that holds byte a; -1 when no slot has it.
     logic integer zen_space_slot_of(zen_layout *l, integer a) =
       zen_image_text_base <= a < l->heap_end ? (a - zen_image_text_base) / ZEN_PAGE_SIZE :
@@ -133,14 +172,39 @@ typedef struct zen_space_check_report {
       zen_zone_set_valid(s) && 0 <= max_zone <= ZEN_ZONE_NORMAL &&
       \forall integer z; 0 <= z <= max_zone && s->zone[z].present != 0 ==> s->zone[z].pages.memory != \null;
 
-    // Memory [p, p + n) lies apart from the zone set, its arrays and every
-    // present zone's direct map.
-    predicate zen_space_apart_from_zones(zen_zone_set *s, uint64_t *p, integer n) =
+    // The space's own memory lies apart from everything the zones write:
+    // the set, its arrays, every present zone's direct map.
+    predicate zen_space_apart(zen_zone_set *s, zen_space *sp) =
+      \separated(sp, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1)) &&
+      \forall integer z; 0 <= z < ZEN_ZONE_COUNT && s->zone[z].present != 0 ==>
+        \separated(sp, s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    // So do the words [p, p + n): the page table, the image's words.
+    predicate zen_space_words_apart(zen_zone_set *s, uint64_t *p, integer n) =
       \separated(p + (0 .. n - 1), s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1)) &&
       \forall integer z; 0 <= z < ZEN_ZONE_COUNT && s->zone[z].present != 0 ==>
         \separated(p + (0 .. n - 1),
                    s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
 
+    // The layout and the numbers the space keeps with it: TEXT at its
+    // place, the heap holding the break's pages, the table's size.
+    predicate zen_space_shape_ok(zen_space *sp) =
+      zen_seg_layout_ok(&sp->layout) &&
+      sp->layout.seg[ZEN_SEG_TEXT].base == zen_image_text_base &&
+      sp->layout.seg[ZEN_SEG_HEAP].base <= sp->brk <= sp->layout.heap_end &&
+      sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(sp->brk - sp->layout.seg[ZEN_SEG_HEAP].base) &&
+      sp->low_slots == zen_space_low_slots(&sp->layout) &&
+      sp->slots == zen_space_slot_count(&sp->layout);
+
+    // The memory the space uses: its table, the image's words, all apart
+    // from the zones' memory.
+    predicate zen_space_memory_ok(zen_space *sp) =
+      \valid(sp) && \valid(sp->table + (0 .. sp->slots - 1)) && \separated(sp, sp->table + (0 .. sp->slots - 1)) &&
+      zen_space_apart(sp->zones, sp) && zen_space_words_apart(sp->zones, sp->table, sp->slots) &&
+      \forall integer n; 0 <= n < ZEN_SPACE_LOADED ==>
+        \valid_read(sp->load[n] + (0 .. sp->load_words[n] - 1)) &&
+        zen_space_words_apart(sp->zones, (uint64_t *)sp->load[n], sp->load_words[n]);
+
+    // Every slot empty, or holding a frame number for a page in a segment.
     predicate zen_space_table_ok(zen_space *sp) =
       \forall integer i; 0 <= i < sp->slots ==>
         sp->table[i] == ZEN_SPACE_NO_FRAME ||
@@ -148,20 +212,7 @@ typedef struct zen_space_check_report {
 
     // A space as its operations keep it.
     predicate zen_space_ok(zen_space *sp) =
-      \valid(sp) && zen_seg_layout_ok(&sp->layout) &&
-      sp->layout.seg[ZEN_SEG_TEXT].base == zen_image_text_base &&
-      sp->layout.seg[ZEN_SEG_HEAP].base <= sp->brk <= sp->layout.heap_end &&
-      sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(sp->brk - sp->layout.seg[ZEN_SEG_HEAP].base) &&
-      zen_space_zones_ok(sp->zones, sp->max_zone) &&
-      sp->low_slots == zen_space_low_slots(&sp->layout) &&
-      sp->slots == zen_space_slot_count(&sp->layout) &&
-      \valid(sp->table + (0 .. sp->slots - 1)) &&
-      \separated(sp, sp->table + (0 .. sp->slots - 1)) &&
-      zen_space_apart_from_zones(sp->zones, (uint64_t *)sp, sizeof(zen_space) / 8) &&
-      zen_space_apart_from_zones(sp->zones, sp->table, sp->slots) &&
-      (\forall integer k; 0 <= k < ZEN_SPACE_LOADED ==>
-        \valid_read(sp->load[k] + (0 .. sp->load_words[k] - 1)) &&
-        zen_space_apart_from_zones(sp->zones, (uint64_t *)sp->load[k], sp->load_words[k])) &&
+      zen_space_memory_ok(sp) && zen_space_shape_ok(sp) && zen_space_zones_ok(sp->zones, sp->max_zone) &&
       zen_space_table_ok(sp);
  */
 
@@ -170,17 +221,26 @@ typedef struct zen_space_check_report {
  * written. O(1). */
 /*@ requires \valid_read(img) && \valid(slots) && \separated(img, slots);
     assigns *slots;
-    behavior refused:
-      assumes zen_image_malformed(img) || zen_image_misaligned(img) || zen_image_overflows(img) ||
-              zen_image_collides(img);
+    behavior malformed:
+      assumes zen_image_malformed(img);
       assigns \nothing;
-      ensures \result != ZEN_OK;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior misaligned:
+      assumes !zen_image_malformed(img) && zen_image_misaligned(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_MISALIGNED;
+    behavior overflows:
+      assumes !zen_image_malformed(img) && !zen_image_misaligned(img) && zen_image_overflows(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_OVERFLOW;
+    behavior collides:
+      assumes !zen_image_malformed(img) && !zen_image_misaligned(img) && !zen_image_overflows(img);
+      assumes zen_image_collides(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_NO_FIT;
     behavior fits:
-      assumes !zen_image_malformed(img) && !zen_image_misaligned(img) && !zen_image_overflows(img) &&
-              !zen_image_collides(img);
-      ensures \result == ZEN_OK;
-      ensures *slots == (zen_image_heap_end(img) - zen_image_text_base + img->top - zen_image_stack_floor(img)) /
-                        ZEN_PAGE_SIZE;
+      assumes !zen_image_refused(img);
+      ensures \result == ZEN_OK && *slots == \old(zen_image_slots(img));
     complete behaviors;
     disjoint behaviors;
  */
@@ -200,10 +260,55 @@ zen_status zen_space_slots(const zen_image *img, uint64_t *slots);
  * O(slots). */
 /*@ requires \valid(sp) && \valid_read(img) && zen_zone_set_valid(zones);
     requires \valid(table + (0 .. capacity - 1));
-    requires hooks == \null || \valid_read(hooks);
+    requires \separated(sp, img, table + (0 .. capacity - 1)) && \separated(img, table + (0 .. capacity - 1));
+    requires hooks == \null || (\valid_read(hooks) && \separated(hooks, sp));
+    requires zen_space_apart(zones, sp) && zen_space_words_apart(zones, table, capacity);
+    // The image's words, read at every fault that loads a page.
+    requires \valid_read(img->text + (0 .. zen_space_words(img->text_size) - 1)) &&
+             zen_space_words_apart(zones, (uint64_t *)img->text, zen_space_words(img->text_size));
+    requires \valid_read(img->rodata + (0 .. zen_space_words(img->rodata_size) - 1)) &&
+             zen_space_words_apart(zones, (uint64_t *)img->rodata, zen_space_words(img->rodata_size));
+    requires \valid_read(img->data + (0 .. zen_space_words(img->data_size) - 1)) &&
+             zen_space_words_apart(zones, (uint64_t *)img->data, zen_space_words(img->data_size));
     assigns *sp, table[0 .. capacity - 1];
-    ensures \result == ZEN_OK || \result == ZEN_ERR_INVAL || \result == ZEN_ERR_MISALIGNED ||
-            \result == ZEN_ERR_OVERFLOW || \result == ZEN_ERR_NO_FIT || \result == ZEN_ERR_CAPACITY;
+    behavior malformed:
+      assumes zen_image_malformed(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior misaligned:
+      assumes !zen_image_malformed(img) && zen_image_misaligned(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_MISALIGNED;
+    behavior overflows:
+      assumes !zen_image_malformed(img) && !zen_image_misaligned(img) && zen_image_overflows(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_OVERFLOW;
+    behavior collides:
+      assumes !zen_image_malformed(img) && !zen_image_misaligned(img) && !zen_image_overflows(img);
+      assumes zen_image_collides(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_NO_FIT;
+    behavior bad_args:
+      assumes !zen_image_refused(img) && zen_space_args_bad(img, zones, max_zone);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_INVAL;
+    behavior too_small:
+      assumes !zen_image_refused(img) && !zen_space_args_bad(img, zones, max_zone);
+      assumes capacity < zen_image_slots(img);
+      assigns \nothing;
+      ensures \result == ZEN_ERR_CAPACITY;
+    behavior built:
+      assumes !zen_image_refused(img) && !zen_space_args_bad(img, zones, max_zone);
+      assumes capacity >= zen_image_slots(img);
+      ensures \result == ZEN_OK && zen_space_ok(sp);
+      ensures zen_seg_layout_of(&sp->layout, img) && sp->brk == zen_image_heap_base(img);
+      ensures sp->zones == zones && sp->max_zone == max_zone && sp->table == table;
+      ensures sp->slots == zen_image_slots(img);
+      ensures \forall integer i; 0 <= i < sp->slots ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
+      ensures sp->stats.mapped == 0 && sp->stats.peak == 0 && sp->stats.faults == 0 &&
+              sp->stats.refused == 0 && sp->stats.oom_count == 0 && sp->stats.rejected == 0;
+    complete behaviors;
+    disjoint behaviors;
  */
 zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zones, unsigned max_zone,
                           zen_pfn *table, uint64_t capacity, const zen_hooks *hooks);
@@ -230,7 +335,10 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
  * only for a page in a segment that allows the access. O(1) apart from the
  * fill: ZEN_PAGE_WORDS_PER_FRAME words. */
 /*@ requires zen_space_ok(sp) && \valid(fault) && \separated(fault, sp, sp->table + (0 .. sp->slots - 1));
-    requires zen_space_apart_from_zones(sp->zones, (uint64_t *)fault, sizeof(zen_fault) / 8);
+    assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size,
+            sp->table[0 .. sp->slots - 1], *fault, ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones),
+            ZEN_SPACE_FRAME_WRITES(sp->zones);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     behavior bad_request:
       assumes !zen_space_request_ok(access, mode);
       assigns sp->stats.rejected;
@@ -307,9 +415,13 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn);
  * break; the frames of the pages it no longer holds go back to the zones.
  * Errors: ZEN_ERR_INVAL for a break under the heap's base, ZEN_ERR_NO_FIT
  * for one past its reach (nothing is written but the rejected count);
- * ZEN_ERR_CORRUPT when the zones refused a frame back (the break has
- * moved; the slot is emptied all the same). O(pages the heap loses). */
+ * ZEN_ERR_CORRUPT when the zones refused a frame back: the break has not
+ * moved, but the slots of the pages above the new break are emptied all
+ * the same. O(pages the heap loses). */
 /*@ requires zen_space_ok(sp);
+    assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size, sp->stats, sp->table[0 .. sp->slots - 1],
+            ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     behavior below:
       assumes new_break < sp->layout.seg[ZEN_SEG_HEAP].base;
       assigns sp->stats.rejected;
@@ -321,9 +433,13 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn);
     behavior moved:
       assumes sp->layout.seg[ZEN_SEG_HEAP].base <= new_break <= sp->layout.heap_end;
       ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-      ensures sp->brk == new_break;
-      ensures sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(new_break - sp->layout.seg[ZEN_SEG_HEAP].base);
-      ensures \result == ZEN_OK ==> zen_space_ok(sp);
+      ensures \result == ZEN_OK ==> sp->brk == new_break;
+      ensures \result == ZEN_OK ==>
+        sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(new_break - sp->layout.seg[ZEN_SEG_HEAP].base);
+      // The pages the heap still holds keep their frames; the others have none.
+      ensures \result == ZEN_OK ==> \forall integer i; 0 <= i < sp->slots ==>
+        (zen_space_slot_in_segment(&sp->layout, i) ? sp->table[i] == \old(sp->table[i])
+                                                   : sp->table[i] == ZEN_SPACE_NO_FRAME);
     complete behaviors;
     disjoint behaviors;
  */
@@ -334,6 +450,7 @@ zen_status zen_space_brk(zen_space *sp, uint64_t new_break);
  * when the zones refused a frame back (every slot is emptied all the same).
  * O(slots). */
 /*@ requires zen_space_ok(sp);
+    assigns sp->stats.mapped, sp->table[0 .. sp->slots - 1], ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \forall integer i; 0 <= i < sp->slots ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
     ensures sp->stats.mapped == 0;
@@ -349,7 +466,6 @@ zen_status zen_space_teardown(zen_space *sp);
  * broken invariant in *report. Reads only the space, the table and the
  * zones. O(slots * mapped): for tests, fuzzers and debugging. */
 /*@ requires zen_space_ok(sp) && \valid(report) && \separated(report, sp, sp->table + (0 .. sp->slots - 1));
-    requires zen_space_apart_from_zones(sp->zones, (uint64_t *)report, sizeof(zen_space_check_report) / 8);
     assigns *report;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK <==> report->invariant == ZEN_SINV_NONE;

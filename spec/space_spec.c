@@ -162,10 +162,13 @@ zen_status space_spec_brk(space_spec *s, uint64_t new_break)
     if (new_break > s->layout.heap_end)
         return ZEN_ERR_NO_FIT;
     const uint64_t old_end = heap->base + heap->size;
-    const uint64_t bytes = new_break - heap->base;
-    heap->size = (bytes + PAGE - 1) / PAGE * PAGE;
+    const uint64_t size = (new_break - heap->base + PAGE - 1) / PAGE * PAGE;
+    zen_status st = drop_pages(s, heap->base + size, old_end);
+    if (st != ZEN_OK)
+        return st; /* the break stays */
+    heap->size = size;
     s->brk = new_break;
-    return drop_pages(s, heap->base + heap->size, old_end);
+    return ZEN_OK;
 }
 
 SPEC_NO_COVERAGE
