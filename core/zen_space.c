@@ -2,13 +2,35 @@
 #include "zen_space.h"
 #include "zen_zone_internal.h"
 
-/* Every function that writes the space, its table or a frame ends by
- * carrying the zone set's validity across those writes, which touch none
- * of the set's memory (zen_zone_ok_kept): ZEN_SPACE_ZONES_KEPT(s). */
-#define ZEN_SPACE_ZONES_KEPT(s)                                \
-    /*@ assert zen_zone_same{Pre, Here}(s, ZEN_ZONE_DMA); */   \
-    /*@ assert zen_zone_same{Pre, Here}(s, ZEN_ZONE_DMA32); */ \
-    /*@ assert zen_zone_same{Pre, Here}(s, ZEN_ZONE_NORMAL); */
+/* Every word the space writes after init (its counters, its break, the
+ * heap's and the stack's sizes, its table, a frame) is a word outside the
+ * zone set and its arrays, stored through zen_zone_put_pfn: the set stays
+ * valid and keeps its shape across it. The lemmas below carry the rest of
+ * zen_space_ok across such stores. */
+/*@
+    // The space's fields that never change after init read the same.
+    predicate zen_space_fixed{L1, L2}(zen_space *sp) =
+      \at(sp->zones, L1) == \at(sp->zones, L2) && \at(sp->max_zone, L1) == \at(sp->max_zone, L2) &&
+      \at(sp->table, L1) == \at(sp->table, L2) && \at(sp->slots, L1) == \at(sp->slots, L2) &&
+      \at(sp->low_slots, L1) == \at(sp->low_slots, L2) &&
+      (\forall integer n; 0 <= n < ZEN_SPACE_LOADED ==>
+        \at(sp->load[n], L1) == \at(sp->load[n], L2) && \at(sp->load_words[n], L1) == \at(sp->load_words[n], L2));
+
+    // The space's memory stays apart from the zones' while the set's shape
+    // and the space's fixed fields stay.
+    lemma zen_space_apart_kept{L1, L2}: \forall zen_zone_set *s, zen_space *sp;
+      zen_space_apart{L1}(s, sp) && zen_zone_set_same_shape{L1, L2}(s) ==> zen_space_apart{L2}(s, sp);
+    lemma zen_space_words_apart_kept{L1, L2}: \forall zen_zone_set *s, uint64_t *p, integer n;
+      zen_space_words_apart{L1}(s, p, n) && zen_zone_set_same_shape{L1, L2}(s) ==> zen_space_words_apart{L2}(s, p, n);
+    lemma zen_space_apart_all_kept{L1, L2}: \forall zen_space *sp;
+      zen_space_apart_all{L1}(sp) && zen_space_fixed{L1, L2}(sp) &&
+      zen_zone_set_same_shape{L1, L2}(\at(sp->zones, L1)) ==>
+      zen_space_apart_all{L2}(sp);
+
+    lemma zen_space_zones_ok_kept{L1, L2}: \forall zen_zone_set *s, integer max_zone;
+      zen_space_zones_ok{L1}(s, max_zone) && zen_zone_set_valid{L2}(s) && zen_zone_set_same_shape{L1, L2}(s) ==>
+      zen_space_zones_ok{L2}(s, max_zone);
+ */
 
 /* The slot of the page that holds addr, or sp->slots when no slot has it.
  * The two ranges are page-aligned and apart (the guard page lies between),
@@ -91,11 +113,11 @@ static void zen_space_fill(zen_space *sp, unsigned k, uint64_t page, zen_pfn pfn
         }
     }
     /*@ loop invariant 0 <= j <= ZEN_PAGE_WORDS_PER_FRAME;
+        loop invariant zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Here}(s);
         loop assigns j, frame[0 .. ZEN_PAGE_WORDS_PER_FRAME - 1];
         loop variant ZEN_PAGE_WORDS_PER_FRAME - j; */
     for (uint64_t j = 0; j < ZEN_PAGE_WORDS_PER_FRAME; j++)
-        frame[j] = j < count ? from[j] : 0u;
-    ZEN_SPACE_ZONES_KEPT(s)
+        zen_zone_put_pfn(s, &frame[j], j < count ? from[j] : 0u);
 }
 
 /* Record frame pfn in slot i for the page at `page`, after growing the
@@ -106,23 +128,24 @@ static void zen_space_fill(zen_space *sp, unsigned k, uint64_t page, zen_pfn pfn
     requires i < sp->low_slots ==>
       page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size;
     requires i >= sp->low_slots ==> sp->layout.stack_floor <= page;
-    assigns sp->table[i], sp->stats.mapped, sp->stats.peak, sp->stats.faults,
+    assigns sp->table[i], sp->stats.mapped, sp->stats.peak,
             sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size;
     ensures zen_space_ok(sp) && sp->table[i] == pfn;
  */
 static void zen_space_put(zen_space *sp, uint64_t i, uint64_t page, zen_pfn pfn)
 {
+    zen_zone_set *const zones = sp->zones;
     zen_segment *stack = &sp->layout.seg[ZEN_SEG_STACK];
     if (i >= sp->low_slots && page < stack->base) {
-        stack->size = sp->layout.top - page;
-        stack->base = page;
+        zen_zone_put_pfn(zones, &stack->size, sp->layout.top - page);
+        zen_zone_put_pfn(zones, &stack->base, page);
     }
-    sp->table[i] = pfn;
-    sp->stats.mapped++;
+    zen_zone_put_pfn(zones, &sp->table[i], pfn);
+    zen_zone_put_pfn(zones, &sp->stats.mapped, sp->stats.mapped + 1u);
     if (sp->stats.mapped > sp->stats.peak)
-        sp->stats.peak = sp->stats.mapped;
-    sp->stats.faults++;
-    ZEN_SPACE_ZONES_KEPT(sp->zones)
+        zen_zone_put_pfn(zones, &sp->stats.peak, sp->stats.mapped);
+    //@ assert zen_zone_set_same_shape{Pre, Here}(zones) && zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_space_apart_all(sp);
 }
 
 /* Map a frame for the page of addr, which segment k judges and allows and
@@ -293,94 +316,84 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
     sp->hooks.ctx = hooks != 0 ? hooks->ctx : 0;
     sp->stats.mapped = 0;
     sp->stats.peak = 0;
-    sp->stats.faults = 0;
     sp->stats.refused = 0;
     sp->stats.oom_count = 0;
     sp->stats.rejected = 0;
-    ZEN_SPACE_ZONES_KEPT(zones)
+    /*@ assert zen_zone_same{Pre, Here}(zones, ZEN_ZONE_DMA); */
+    /*@ assert zen_zone_same{Pre, Here}(zones, ZEN_ZONE_DMA32); */
+    /*@ assert zen_zone_same{Pre, Here}(zones, ZEN_ZONE_NORMAL); */
     return ZEN_OK;
 }
 
-/* The fault handler between the hooks: zen_space_fault's contract. */
-/*@ requires zen_space_ok(sp) && \valid(fault) && \separated(fault, sp, sp->table + (0 .. sp->slots - 1));
-    assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size,
-            sp->table[0 .. sp->slots - 1], *fault, ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones),
-            ZEN_SPACE_FRAME_WRITES(sp->zones);
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
-    behavior bad_request:
-      assumes !zen_space_request_ok(access, mode);
-      assigns sp->stats.rejected;
-      ensures \result == ZEN_ERR_INVAL;
-    behavior refused:
-      assumes zen_space_request_ok(access, mode);
-      assumes !(\exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
-                                   zen_seg_allows(sp->layout.seg[k], access, mode));
-      assigns *fault, sp->stats.refused;
-      ensures \result == ZEN_ERR_FAULT;
-      ensures fault->addr == addr && fault->signal == ZEN_SIGSEGV && fault->cause != ZEN_FAULT_NONE;
-      ensures \exists integer k; zen_space_judge(&sp->layout, addr, k) &&
-                                 fault->cause == zen_seg_cause(&sp->layout, k, access, mode);
-    behavior unbacked:
-      assumes zen_space_request_ok(access, mode);
-      assumes \exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
-                                 zen_seg_allows(sp->layout.seg[k], access, mode);
-      assumes zen_space_slot_of(&sp->layout, addr) < 0;
-      assigns \nothing;
-      ensures \result == ZEN_ERR_RANGE;
-    behavior present:
-      assumes zen_space_request_ok(access, mode);
-      assumes \exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
-                                 zen_seg_allows(sp->layout.seg[k], access, mode);
-      assumes zen_space_slot_of(&sp->layout, addr) >= 0;
-      assumes sp->table[zen_space_slot_of(&sp->layout, addr)] != ZEN_SPACE_NO_FRAME;
-      assigns \nothing;
-      ensures \result == ZEN_OK;
-    behavior absent:
-      assumes zen_space_request_ok(access, mode);
-      assumes \exists integer k; zen_space_judge(&sp->layout, addr, k) && k != ZEN_SEG_NONE &&
-                                 zen_seg_allows(sp->layout.seg[k], access, mode);
-      assumes zen_space_slot_of(&sp->layout, addr) >= 0;
-      assumes sp->table[zen_space_slot_of(&sp->layout, addr)] == ZEN_SPACE_NO_FRAME;
-      ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_OK ==> \let i = zen_space_slot_of(\old(&sp->layout), addr);
-        sp->table[i] != ZEN_SPACE_NO_FRAME &&
-        \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
-      ensures \result != ZEN_OK ==>
-        \forall integer j; 0 <= j < sp->slots ==> sp->table[j] == \old(sp->table[j]);
-    complete behaviors;
-    disjoint behaviors;
+/* Count a request refused for bad input; answer `status`. */
+/*@ requires zen_space_ok(sp);
+    assigns sp->stats.rejected;
+    ensures zen_space_ok(sp) && \result == status;
  */
-static zen_status zen_space_fault_locked(zen_space *sp, uint64_t addr, uint32_t access, uint32_t mode,
-                                         zen_fault *fault)
+static zen_status zen_space_reject(zen_space *sp, zen_status status)
 {
-    if ((access != ZEN_SEG_R && access != ZEN_SEG_W && access != ZEN_SEG_X) ||
-        (mode != ZEN_SEG_USER && mode != ZEN_SEG_SYSTEM)) {
-        sp->stats.rejected++;
-        ZEN_SPACE_ZONES_KEPT(sp->zones)
-        return ZEN_ERR_INVAL;
-    }
-    const unsigned k = zen_space_judge(sp, addr);
-    const uint32_t cause = zen_seg_refusal(&sp->layout, k, access, mode);
-    if (cause != ZEN_FAULT_NONE) {
-        fault->addr = addr;
-        fault->cause = cause;
-        fault->signal = ZEN_SIGSEGV;
-        sp->stats.refused++;
-        ZEN_SPACE_ZONES_KEPT(sp->zones)
-        return ZEN_ERR_FAULT;
-    }
-    const uint64_t i = zen_space_slot(sp, addr);
-    if (i == sp->slots)
-        return ZEN_ERR_RANGE; /* TRAPVEC or ZENVARS */
-    if (sp->table[i] != ZEN_SPACE_NO_FRAME)
-        return ZEN_OK;
-    return zen_space_map(sp, i, k, addr);
+    zen_zone_put_pfn(sp->zones, &sp->stats.rejected, sp->stats.rejected + 1u);
+    //@ assert zen_space_apart_all(sp);
+    return status;
+}
+
+/* Record a refused access in *f: the first byte refused, the cause and the
+ * signal. *f lies apart from the zone set, so the set stays valid. */
+/*@ requires zen_zone_set_valid(s) && \valid(f);
+    requires \separated(f, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    assigns *f;
+    ensures f->addr == addr && f->cause == cause && f->signal == ZEN_SIGSEGV;
+    ensures zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
+ */
+static void zen_space_put_fault(zen_zone_set *s, zen_fault *f, uint64_t addr, uint32_t cause)
+{
+    (void)s; /* named by the contract only */
+    f->addr = addr;
+    f->cause = cause;
+    f->signal = ZEN_SIGSEGV;
+    /*@ assert zen_zone_same{Pre, Here}(s, 0) && zen_zone_ok(s, 0); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 1) && zen_zone_ok(s, 1); */
+    /*@ assert zen_zone_same{Pre, Here}(s, 2) && zen_zone_ok(s, 2); */
+    /*@ assert zen_zones_apart(s, 0, 1) && zen_zones_apart(s, 0, 2) && zen_zones_apart(s, 1, 2); */
+}
+
+/* Answer a refused access: the fault at addr, its cause and signal. */
+/*@ requires zen_space_ok(sp) && \valid(fault) && \separated(fault, sp, sp->table + (0 .. sp->slots - 1));
+    requires \separated(fault, sp->zones, sp->zones->frames + (0 .. sp->zones->nframes - 1),
+                        sp->zones->words + (0 .. sp->zones->nwords - 1));
+    assigns *fault, sp->stats.refused;
+    ensures zen_space_ok(sp) && \result == ZEN_ERR_FAULT;
+    ensures fault->addr == addr && fault->cause == cause && fault->signal == ZEN_SIGSEGV;
+ */
+static zen_status zen_space_refuse(zen_space *sp, zen_fault *fault, uint64_t addr, uint32_t cause)
+{
+    zen_zone_put_pfn(sp->zones, &sp->stats.refused, sp->stats.refused + 1u);
+    zen_space_put_fault(sp->zones, fault, addr, cause);
+    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones) && zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_space_apart_all(sp);
+    return ZEN_ERR_FAULT;
 }
 
 zen_status zen_space_fault(zen_space *sp, uint64_t addr, uint32_t access, uint32_t mode, zen_fault *fault)
 {
+    zen_status st;
     zen_hooks_enter(&sp->hooks);
-    const zen_status st = zen_space_fault_locked(sp, addr, access, mode, fault);
+    if ((access != ZEN_SEG_R && access != ZEN_SEG_W && access != ZEN_SEG_X) ||
+        (mode != ZEN_SEG_USER && mode != ZEN_SEG_SYSTEM)) {
+        st = zen_space_reject(sp, ZEN_ERR_INVAL);
+    } else {
+        const unsigned k = zen_space_judge(sp, addr);
+        const uint32_t cause = zen_seg_refusal(&sp->layout, k, access, mode);
+        const uint64_t i = zen_space_slot(sp, addr);
+        if (cause != ZEN_FAULT_NONE)
+            st = zen_space_refuse(sp, fault, addr, cause);
+        else if (i == sp->slots)
+            st = ZEN_ERR_RANGE; /* TRAPVEC or ZENVARS */
+        else if (sp->table[i] != ZEN_SPACE_NO_FRAME)
+            st = ZEN_OK;
+        else
+            st = zen_space_map(sp, i, k, addr);
+    }
     zen_hooks_leave(&sp->hooks);
     return st;
 }
@@ -411,61 +424,53 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn)
  */
 static void zen_space_set_break(zen_space *sp, uint64_t new_break, uint64_t end)
 {
-    sp->brk = new_break;
-    sp->layout.seg[ZEN_SEG_HEAP].size = end - sp->layout.seg[ZEN_SEG_HEAP].base;
-    ZEN_SPACE_ZONES_KEPT(sp->zones)
+    zen_zone_set *const zones = sp->zones;
+    zen_zone_put_pfn(zones, &sp->brk, new_break);
+    zen_zone_put_pfn(zones, &sp->layout.seg[ZEN_SEG_HEAP].size, end - sp->layout.seg[ZEN_SEG_HEAP].base);
+    //@ assert zen_zone_set_same_shape{Pre, Here}(zones) && zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_space_apart_all(sp);
 }
 
-/* brk between the hooks: zen_space_brk's contract. */
+/* Move the break within the heap's reach: release the frames of the
+ * pages above the new end, then set the break. */
 /*@ requires zen_space_ok(sp);
-    assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size, sp->stats, sp->table[0 .. sp->slots - 1],
+    requires sp->layout.seg[ZEN_SEG_HEAP].base <= new_break <= sp->layout.heap_end;
+    assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size, sp->stats.mapped, sp->table[0 .. sp->slots - 1],
             ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
-    behavior below:
-      assumes new_break < sp->layout.seg[ZEN_SEG_HEAP].base;
-      assigns sp->stats.rejected;
-      ensures \result == ZEN_ERR_INVAL;
-    behavior past:
-      assumes new_break > sp->layout.heap_end;
-      assigns sp->stats.rejected;
-      ensures \result == ZEN_ERR_NO_FIT;
-    behavior moved:
-      assumes sp->layout.seg[ZEN_SEG_HEAP].base <= new_break <= sp->layout.heap_end;
-      ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-      ensures \result == ZEN_OK ==> sp->brk == new_break;
-      ensures \result == ZEN_OK ==>
-        sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(new_break - sp->layout.seg[ZEN_SEG_HEAP].base);
-      ensures \result == ZEN_OK ==> \forall integer i; 0 <= i < sp->slots ==>
-        (zen_space_slot_in_segment(&sp->layout, i) ? sp->table[i] == \old(sp->table[i])
-                                                   : sp->table[i] == ZEN_SPACE_NO_FRAME);
-    complete behaviors;
-    disjoint behaviors;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_space_ok(sp) && sp->brk == new_break;
+    ensures \result == ZEN_OK ==>
+      sp->layout.seg[ZEN_SEG_HEAP].size == zen_seg_round(new_break - sp->layout.seg[ZEN_SEG_HEAP].base);
+    ensures \result == ZEN_OK ==> \forall integer i; 0 <= i < sp->slots ==>
+      (zen_space_slot_in_segment(&sp->layout, i) ? sp->table[i] == \old(sp->table[i])
+                                                 : sp->table[i] == ZEN_SPACE_NO_FRAME);
  */
-static zen_status zen_space_brk_locked(zen_space *sp, uint64_t new_break)
+static zen_status zen_space_move_break(zen_space *sp, uint64_t new_break)
 {
     const uint64_t base = sp->layout.seg[ZEN_SEG_HEAP].base;
-    if (new_break < base || new_break > sp->layout.heap_end) {
-        sp->stats.rejected++;
-        ZEN_SPACE_ZONES_KEPT(sp->zones)
-        return new_break < base ? ZEN_ERR_INVAL : ZEN_ERR_NO_FIT;
-    }
     /* At most the heap's reach, a page multiple: never past the end. */
     const uint64_t end = zen_seg_end(base, new_break - base);
     const uint64_t old_end = base + sp->layout.seg[ZEN_SEG_HEAP].size;
-    zen_status st = ZEN_OK;
-    if (end < old_end)
-        st = zen_space_release(sp, (end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE,
-                               (old_end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE);
-    if (st != ZEN_OK)
-        return st;
+    if (end < old_end) {
+        const zen_status st = zen_space_release(sp, (end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE,
+                                                (old_end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE);
+        if (st != ZEN_OK)
+            return st;
+    }
     zen_space_set_break(sp, new_break, end);
     return ZEN_OK;
 }
 
 zen_status zen_space_brk(zen_space *sp, uint64_t new_break)
 {
+    zen_status st;
     zen_hooks_enter(&sp->hooks);
-    const zen_status st = zen_space_brk_locked(sp, new_break);
+    if (new_break < sp->layout.seg[ZEN_SEG_HEAP].base)
+        st = zen_space_reject(sp, ZEN_ERR_INVAL);
+    else if (new_break > sp->layout.heap_end)
+        st = zen_space_reject(sp, ZEN_ERR_NO_FIT);
+    else
+        st = zen_space_move_break(sp, new_break);
     zen_hooks_leave(&sp->hooks);
     return st;
 }
@@ -474,12 +479,11 @@ zen_status zen_space_teardown(zen_space *sp)
 {
     zen_hooks_enter(&sp->hooks);
     const zen_status st = zen_space_release(sp, 0, sp->slots);
-    sp->stats.mapped = 0;
     zen_hooks_leave(&sp->hooks);
     return st;
 }
 
-/* The first broken invariant of the layout's moving parts, or ZEN_SINV_NONE. */
+/* The first broken invariant of the layout's moving parts, or ZEN_SPACE_INV_NONE. */
 /*@ requires \valid_read(sp);
     assigns \nothing;
  */
@@ -490,14 +494,14 @@ static uint32_t zen_space_check_layout(const zen_space *sp)
     const zen_segment *stack = &l->seg[ZEN_SEG_STACK];
     if (heap->base % ZEN_PAGE_SIZE != 0u || sp->brk < heap->base || sp->brk > l->heap_end ||
         heap->size != zen_seg_end(heap->base, sp->brk - heap->base) - heap->base)
-        return ZEN_SINV_LAYOUT;
+        return ZEN_SPACE_INV_LAYOUT;
     if (stack->base % ZEN_PAGE_SIZE != 0u || stack->base < l->stack_floor || stack->base > l->top ||
         stack->size != l->top - stack->base)
-        return ZEN_SINV_LAYOUT;
-    return ZEN_SINV_NONE;
+        return ZEN_SPACE_INV_LAYOUT;
+    return ZEN_SPACE_INV_NONE;
 }
 
-/* The first broken invariant of slot i, or ZEN_SINV_NONE. */
+/* The first broken invariant of slot i, or ZEN_SPACE_INV_NONE. */
 /*@ requires zen_space_ok(sp) && i < sp->slots;
     assigns \nothing;
  */
@@ -505,49 +509,43 @@ static uint32_t zen_space_check_slot(const zen_space *sp, uint64_t i)
 {
     const zen_pfn pfn = sp->table[i];
     if (pfn == ZEN_SPACE_NO_FRAME)
-        return ZEN_SINV_NONE;
+        return ZEN_SPACE_INV_NONE;
     const zen_layout *l = &sp->layout;
     if (i < sp->low_slots ? l->seg[ZEN_SEG_TEXT].base + i * ZEN_PAGE_SIZE >=
                                 l->seg[ZEN_SEG_HEAP].base + l->seg[ZEN_SEG_HEAP].size
                           : l->stack_floor + (i - sp->low_slots) * ZEN_PAGE_SIZE < l->seg[ZEN_SEG_STACK].base)
-        return ZEN_SINV_OUTSIDE;
+        return ZEN_SPACE_INV_OUTSIDE;
     zen_zone_block b;
     if (zen_zone_block_of(sp->zones, pfn, &b) != ZEN_OK || b.head != pfn || b.order != 0u ||
         zen_zone_index(pfn) > sp->max_zone)
-        return ZEN_SINV_FRAME;
+        return ZEN_SPACE_INV_FRAME;
     /*@ loop invariant i + 1 <= j <= sp->slots;
         loop assigns j;
         loop variant sp->slots - j; */
     for (uint64_t j = i + 1; j < sp->slots; j++)
         if (sp->table[j] == pfn)
-            return ZEN_SINV_SHARED;
-    return ZEN_SINV_NONE;
+            return ZEN_SPACE_INV_SHARED;
+    return ZEN_SPACE_INV_NONE;
 }
 
 zen_status zen_space_check(const zen_space *sp, zen_space_check_report *report)
 {
-    report->slot = 0;
-    report->invariant = zen_space_check_layout(sp);
-    if (report->invariant != ZEN_SINV_NONE)
-        return ZEN_ERR_CORRUPT;
+    uint32_t broken = zen_space_check_layout(sp);
+    uint64_t at = 0;
     uint64_t mapped = 0;
+    /* Only locals are written before *report, once, at the end. */
     /*@ loop invariant 0 <= i <= sp->slots && mapped <= i;
-        loop invariant report->invariant == ZEN_SINV_NONE;
-        loop assigns i, mapped, report->invariant, report->slot;
+        loop assigns i, mapped, broken, at;
         loop variant sp->slots - i; */
-    for (uint64_t i = 0; i < sp->slots; i++) {
-        const uint32_t broken = zen_space_check_slot(sp, i);
-        if (broken != ZEN_SINV_NONE) {
-            report->invariant = broken;
-            report->slot = i;
-            return ZEN_ERR_CORRUPT;
-        }
+    for (uint64_t i = 0; i < sp->slots && broken == ZEN_SPACE_INV_NONE; i++) {
+        broken = zen_space_check_slot(sp, i);
+        at = i;
         if (sp->table[i] != ZEN_SPACE_NO_FRAME)
             mapped++;
     }
-    if (mapped != sp->stats.mapped || mapped > sp->stats.peak) {
-        report->invariant = ZEN_SINV_COUNT;
-        return ZEN_ERR_CORRUPT;
-    }
-    return ZEN_OK;
+    if (broken == ZEN_SPACE_INV_NONE && (mapped != sp->stats.mapped || mapped > sp->stats.peak))
+        broken = ZEN_SPACE_INV_COUNT;
+    report->invariant = broken;
+    report->slot = broken == ZEN_SPACE_INV_NONE || broken == ZEN_SPACE_INV_COUNT || broken == ZEN_SPACE_INV_LAYOUT ? 0 : at;
+    return broken == ZEN_SPACE_INV_NONE ? ZEN_OK : ZEN_ERR_CORRUPT;
 }

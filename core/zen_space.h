@@ -69,7 +69,6 @@
 typedef struct zen_space_stats {
     uint64_t mapped;    /* frames the space holds now */
     uint64_t peak;      /* the most it has held at once */
-    uint64_t faults;    /* faults that mapped a frame */
     uint64_t refused;   /* faults answered ZEN_ERR_FAULT */
     uint64_t oom_count; /* faults the zones had no frame for */
     uint64_t rejected;  /* requests refused for bad input */
@@ -91,12 +90,12 @@ typedef struct zen_space {
 
 /* Which invariant zen_space_check found broken. */
 enum zen_space_invariant {
-    ZEN_SINV_NONE = 0,
-    ZEN_SINV_LAYOUT, /* the heap not its break's pages, or the stack not ending at the top */
-    ZEN_SINV_OUTSIDE, /* a slot with a frame for a page in no segment */
-    ZEN_SINV_FRAME,   /* a slot's frame not an allocated single page of the zones */
-    ZEN_SINV_SHARED,  /* two slots with the same frame */
-    ZEN_SINV_COUNT    /* stats.mapped not the number of slots with a frame, or above peak */
+    ZEN_SPACE_INV_NONE = 0,
+    ZEN_SPACE_INV_LAYOUT, /* the heap not its break's pages, or the stack not ending at the top */
+    ZEN_SPACE_INV_OUTSIDE, /* a slot with a frame for a page in no segment */
+    ZEN_SPACE_INV_FRAME,   /* a slot's frame not an allocated single page of the zones */
+    ZEN_SPACE_INV_SHARED,  /* two slots with the same frame */
+    ZEN_SPACE_INV_COUNT    /* stats.mapped not the number of slots with a frame, or above peak */
 };
 
 typedef struct zen_space_check_report {
@@ -195,14 +194,19 @@ typedef struct zen_space_check_report {
       sp->low_slots == zen_space_low_slots(&sp->layout) &&
       sp->slots == zen_space_slot_count(&sp->layout);
 
+    // The space's memory, its table and the image's words lie apart from
+    // the zones' memory.
+    predicate zen_space_apart_all(zen_space *sp) =
+      zen_space_apart(sp->zones, sp) && zen_space_words_apart(sp->zones, sp->table, sp->slots) &&
+      \forall integer n; 0 <= n < ZEN_SPACE_LOADED ==>
+        zen_space_words_apart(sp->zones, (uint64_t *)sp->load[n], sp->load_words[n]);
+
     // The memory the space uses: its table, the image's words, all apart
     // from the zones' memory.
     predicate zen_space_memory_ok(zen_space *sp) =
       \valid(sp) && \valid(sp->table + (0 .. sp->slots - 1)) && \separated(sp, sp->table + (0 .. sp->slots - 1)) &&
-      zen_space_apart(sp->zones, sp) && zen_space_words_apart(sp->zones, sp->table, sp->slots) &&
-      \forall integer n; 0 <= n < ZEN_SPACE_LOADED ==>
-        \valid_read(sp->load[n] + (0 .. sp->load_words[n] - 1)) &&
-        zen_space_words_apart(sp->zones, (uint64_t *)sp->load[n], sp->load_words[n]);
+      (\forall integer n; 0 <= n < ZEN_SPACE_LOADED ==> \valid_read(sp->load[n] + (0 .. sp->load_words[n] - 1))) &&
+      zen_space_apart_all(sp);
 
     // Every slot empty, or holding a frame number for a page in a segment.
     predicate zen_space_table_ok(zen_space *sp) =
@@ -305,7 +309,7 @@ zen_status zen_space_slots(const zen_image *img, uint64_t *slots);
       ensures sp->zones == zones && sp->max_zone == max_zone && sp->table == table;
       ensures sp->slots == zen_image_slots(img);
       ensures \forall integer i; 0 <= i < sp->slots ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
-      ensures sp->stats.mapped == 0 && sp->stats.peak == 0 && sp->stats.faults == 0 &&
+      ensures sp->stats.mapped == 0 && sp->stats.peak == 0 &&
               sp->stats.refused == 0 && sp->stats.oom_count == 0 && sp->stats.rejected == 0;
     complete behaviors;
     disjoint behaviors;
@@ -335,6 +339,8 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
  * only for a page in a segment that allows the access. O(1) apart from the
  * fill: ZEN_PAGE_WORDS_PER_FRAME words. */
 /*@ requires zen_space_ok(sp) && \valid(fault) && \separated(fault, sp, sp->table + (0 .. sp->slots - 1));
+    requires \separated(fault, sp->zones, sp->zones->frames + (0 .. sp->zones->nframes - 1),
+                        sp->zones->words + (0 .. sp->zones->nwords - 1));
     assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size,
             sp->table[0 .. sp->slots - 1], *fault, ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones),
             ZEN_SPACE_FRAME_WRITES(sp->zones);
@@ -453,7 +459,6 @@ zen_status zen_space_brk(zen_space *sp, uint64_t new_break);
     assigns sp->stats.mapped, sp->table[0 .. sp->slots - 1], ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \forall integer i; 0 <= i < sp->slots ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
-    ensures sp->stats.mapped == 0;
     ensures \result == ZEN_OK ==> zen_space_ok(sp);
  */
 zen_status zen_space_teardown(zen_space *sp);
@@ -468,7 +473,7 @@ zen_status zen_space_teardown(zen_space *sp);
 /*@ requires zen_space_ok(sp) && \valid(report) && \separated(report, sp, sp->table + (0 .. sp->slots - 1));
     assigns *report;
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
-    ensures \result == ZEN_OK <==> report->invariant == ZEN_SINV_NONE;
+    ensures \result == ZEN_OK <==> report->invariant == ZEN_SPACE_INV_NONE;
  */
 zen_status zen_space_check(const zen_space *sp, zen_space_check_report *report);
 

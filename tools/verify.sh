@@ -6,7 +6,7 @@
 #
 #   --seconds N       fuzzing time per fuzzer in seconds (default 60)
 #   --skip-proofs     fuzz only
-#   --component NAME  only this component (page, zone, slab or seg)
+#   --component NAME  only this component (page, zone, slab, seg, space or system)
 #
 # Sources (C files, corpora, dictionaries) are read from the workspace
 # ($BUILD_WORKSPACE_DIRECTORY, set by `bazel run`); fuzzer binaries and the
@@ -46,11 +46,13 @@ gate="$runfiles/proofs/wp_gate.sh"
 # "COMPONENT|[gate options] NAME FILE..." of proofs/gate_runs.txt, written
 # from proofs/gates.bzl (files workspace-relative); its row adds up their
 # goals and times.
-components=(page zone slab seg)
+components=(page zone slab seg space system)
 fuzzer_page="page_fuzz"
 fuzzer_zone="zone_fuzz"
 fuzzer_slab="slab_fuzz"
 fuzzer_seg="seg_fuzz"
+fuzzer_space="space_fuzz"
+fuzzer_system="system_fuzz"
 gate_runs="$runfiles/proofs/gate_runs.txt"
 if [ ! -f "$gate_runs" ]; then
   echo "verify: gate list not found: $gate_runs" >&2
