@@ -27,6 +27,82 @@
       zen_zone_set_same_shape{L1, L2}(\at(sp->zones, L1)) ==>
       zen_space_apart_all{L2}(sp);
 
+    // A layout that reads the same at L1 and L2 keeps its invariants.
+    predicate zen_space_layout_same{L1, L2}(zen_layout *l) =
+      (\forall integer k; 0 <= k < ZEN_SEG_KINDS ==>
+        \at(l->seg[k].base, L1) == \at(l->seg[k].base, L2) && \at(l->seg[k].size, L1) == \at(l->seg[k].size, L2) &&
+        \at(l->seg[k].flags, L1) == \at(l->seg[k].flags, L2) && \at(l->seg[k].kind, L1) == \at(l->seg[k].kind, L2)) &&
+      \at(l->heap_end, L1) == \at(l->heap_end, L2) && \at(l->stack_floor, L1) == \at(l->stack_floor, L2) &&
+      \at(l->top, L1) == \at(l->top, L2);
+
+    lemma zen_space_ok_at_kept{L1, L2}: \forall zen_layout *l, integer k;
+      0 <= k < ZEN_SEG_KINDS && zen_seg_ok_at{L1}(l, k) && zen_space_layout_same{L1, L2}(l) ==>
+      zen_seg_ok_at{L2}(l, k);
+    lemma zen_space_seg_same{L1, L2}: \forall zen_layout *l, integer k;
+      0 <= k < ZEN_SEG_KINDS && zen_space_layout_same{L1, L2}(l) ==>
+      \at(l->seg[k].base, L1) == \at(l->seg[k].base, L2) && \at(l->seg[k].size, L1) == \at(l->seg[k].size, L2) &&
+      \at(l->seg[k].flags, L1) == \at(l->seg[k].flags, L2);
+
+    lemma zen_space_layout_ok_kept{L1, L2}: \forall zen_layout *l;
+      zen_seg_layout_ok{L1}(l) && zen_space_layout_same{L1, L2}(l) ==> zen_seg_layout_ok{L2}(l);
+
+    // The same, but for the size (and for the stack, the base) of segment
+    // j, the heap or the stack, which stays within its reach.
+    predicate zen_space_layout_same_but{L1, L2}(zen_layout *l, integer j) =
+      (\forall integer k; 0 <= k < ZEN_SEG_KINDS && k != j ==>
+        \at(l->seg[k].base, L1) == \at(l->seg[k].base, L2) && \at(l->seg[k].size, L1) == \at(l->seg[k].size, L2) &&
+        \at(l->seg[k].flags, L1) == \at(l->seg[k].flags, L2) && \at(l->seg[k].kind, L1) == \at(l->seg[k].kind, L2)) &&
+      \at(l->seg[j].flags, L1) == \at(l->seg[j].flags, L2) && \at(l->seg[j].kind, L1) == \at(l->seg[j].kind, L2) &&
+      \at(l->heap_end, L1) == \at(l->heap_end, L2) && \at(l->stack_floor, L1) == \at(l->stack_floor, L2) &&
+      \at(l->top, L1) == \at(l->top, L2);
+
+    lemma zen_space_ok_at_kept_but{L1, L2}: \forall zen_layout *l, integer k, j;
+      0 <= k < ZEN_SEG_KINDS && k != j && k + 1 != j && zen_seg_ok_at{L1}(l, k) &&
+      zen_space_layout_same_but{L1, L2}(l, j) ==>
+      zen_seg_ok_at{L2}(l, k);
+
+    // The segments around the two that move, named: the provers find these
+    // instances of zen_seg_layout_ok's quantifier only when a goal names them.
+    lemma zen_space_layout_ok_around: \forall zen_layout *l;
+      zen_seg_layout_ok(l) ==>
+      zen_seg_ok_at(l, ZEN_SEG_COMM) && zen_seg_ok_at(l, ZEN_SEG_HEAP) && zen_seg_ok_at(l, ZEN_SEG_STACK);
+
+    // The heap's size changed within its reach: COMM and the heap stay in place.
+    predicate zen_space_heap_moved{L1, L2}(zen_layout *l) =
+      zen_space_layout_same_but{L1, L2}(l, ZEN_SEG_HEAP) &&
+      \at(l->seg[ZEN_SEG_HEAP].base, L1) == \at(l->seg[ZEN_SEG_HEAP].base, L2) &&
+      \at(l->seg[ZEN_SEG_HEAP].size, L2) % ZEN_PAGE_SIZE == 0 &&
+      \at(l->seg[ZEN_SEG_HEAP].base + l->seg[ZEN_SEG_HEAP].size, L2) <= \at(l->heap_end, L2);
+    lemma zen_space_heap_moved_comm{L1, L2}: \forall zen_layout *l;
+      zen_seg_ok_at{L1}(l, ZEN_SEG_COMM) && zen_space_heap_moved{L1, L2}(l) ==> zen_seg_ok_at{L2}(l, ZEN_SEG_COMM);
+    // The stack grew or shrank within its reach, ending at the top.
+    predicate zen_space_stack_moved{L1, L2}(zen_layout *l) =
+      zen_space_layout_same_but{L1, L2}(l, ZEN_SEG_STACK) &&
+      \at(l->stack_floor, L2) <= \at(l->seg[ZEN_SEG_STACK].base, L2) &&
+      \at(l->seg[ZEN_SEG_STACK].base, L2) % ZEN_PAGE_SIZE == 0 &&
+      \at(l->seg[ZEN_SEG_STACK].base + l->seg[ZEN_SEG_STACK].size, L2) == \at(l->top, L2);
+    lemma zen_space_stack_moved_heap{L1, L2}: \forall zen_layout *l;
+      zen_seg_ok_at{L1}(l, ZEN_SEG_HEAP) &&
+      \at(l->seg[ZEN_SEG_HEAP].base + l->seg[ZEN_SEG_HEAP].size <= l->heap_end, L1) &&
+      \at(l->heap_end + ZEN_PAGE_SIZE <= l->stack_floor, L1) &&
+      zen_space_stack_moved{L1, L2}(l) ==> zen_seg_ok_at{L2}(l, ZEN_SEG_HEAP);
+    lemma zen_space_stack_moved_stack{L1, L2}: \forall zen_layout *l;
+      zen_seg_ok_at{L1}(l, ZEN_SEG_STACK) && \at(l->top % ZEN_PAGE_SIZE == 0, L1) &&
+      \at(l->seg[ZEN_SEG_STACK].base + l->seg[ZEN_SEG_STACK].size == l->top, L1) &&
+      zen_space_stack_moved{L1, L2}(l) ==> zen_seg_ok_at{L2}(l, ZEN_SEG_STACK);
+    lemma zen_space_stack_moved_at{L1, L2}: \forall zen_layout *l;
+      zen_seg_layout_ok{L1}(l) && zen_space_stack_moved{L1, L2}(l) ==>
+      zen_seg_ok_at{L2}(l, ZEN_SEG_HEAP) && zen_seg_ok_at{L2}(l, ZEN_SEG_STACK);
+    lemma zen_space_heap_moved_before{L1, L2}: \forall zen_layout *l;
+      zen_seg_layout_ok{L1}(l) && zen_space_heap_moved{L1, L2}(l) ==>
+      zen_seg_ok_at{L2}(l, ZEN_SEG_COMM);
+    // (The heap's own place, asserted where it moves, is a hypothesis.)
+    lemma zen_space_heap_resized{L1, L2}: \forall zen_layout *l;
+      zen_seg_layout_ok{L1}(l) && zen_space_heap_moved{L1, L2}(l) && zen_seg_ok_at{L2}(l, ZEN_SEG_HEAP) ==>
+      zen_seg_layout_ok{L2}(l);
+    lemma zen_space_stack_grown{L1, L2}: \forall zen_layout *l;
+      zen_seg_layout_ok{L1}(l) && zen_space_stack_moved{L1, L2}(l) ==> zen_seg_layout_ok{L2}(l);
+
     lemma zen_space_zones_ok_kept{L1, L2}: \forall zen_zone_set *s, integer max_zone;
       zen_space_zones_ok{L1}(s, max_zone) && zen_zone_set_valid{L2}(s) && zen_zone_set_same_shape{L1, L2}(s) ==>
       zen_space_zones_ok{L2}(s, max_zone);
@@ -334,6 +410,11 @@ static zen_status zen_space_reject(zen_space *sp, zen_status status)
 {
     zen_zone_put_pfn(sp->zones, &sp->stats.rejected, sp->stats.rejected + 1u);
     //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_ok(sp);
     return status;
 }
 
