@@ -103,6 +103,14 @@
     lemma zen_space_stack_grown{L1, L2}: \forall zen_layout *l;
       zen_seg_layout_ok{L1}(l) && zen_space_stack_moved{L1, L2}(l) ==> zen_seg_layout_ok{L2}(l);
 
+    // The table, read the same in the same layout, keeps its invariant.
+    predicate zen_space_table_same{L1, L2}(zen_space *sp) =
+      \at(sp->table, L1) == \at(sp->table, L2) && \at(sp->slots, L1) == \at(sp->slots, L2) &&
+      \forall integer i; 0 <= i < \at(sp->slots, L1) ==> \at(sp->table[i], L1) == \at(sp->table[i], L2);
+    lemma zen_space_table_ok_kept{L1, L2}: \forall zen_space *sp;
+      zen_space_table_ok{L1}(sp) && zen_space_table_same{L1, L2}(sp) && zen_space_layout_same{L1, L2}(\at(&sp->layout, L1)) ==>
+      zen_space_table_ok{L2}(sp);
+
     lemma zen_space_zones_ok_kept{L1, L2}: \forall zen_zone_set *s, integer max_zone;
       zen_space_zones_ok{L1}(s, max_zone) && zen_zone_set_valid{L2}(s) && zen_zone_set_same_shape{L1, L2}(s) ==>
       zen_space_zones_ok{L2}(s, max_zone);
@@ -146,6 +154,23 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
     if (addr >= l->stack_floor && addr < l->seg[ZEN_SEG_STACK].base)
         return ZEN_SEG_STACK;
     return zen_seg_find(l, addr);
+}
+
+/* Add one to `counter`, one of the space's counters of refusals. */
+/*@ requires zen_space_ok(sp);
+    requires counter == &sp->stats.rejected || counter == &sp->stats.refused || counter == &sp->stats.oom_count;
+    assigns *counter;
+    ensures zen_space_ok(sp);
+ */
+static void zen_space_count(zen_space *sp, uint64_t *counter)
+{
+    zen_zone_put_pfn(sp->zones, counter, *counter + 1u);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_ok(sp);
 }
 
 /*@ // Frame pfn is one the zones may hand the space: in a present zone at
@@ -243,7 +268,7 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     const zen_status st = zen_zone_alloc(sp->zones, sp->max_zone, 0, 0, &pfn);
     if (st != ZEN_OK) {
         if (st == ZEN_ERR_NOMEM)
-            sp->stats.oom_count++;
+            zen_space_count(sp, &sp->stats.oom_count);
         return st;
     }
     const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
@@ -408,13 +433,7 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
  */
 static zen_status zen_space_reject(zen_space *sp, zen_status status)
 {
-    zen_zone_put_pfn(sp->zones, &sp->stats.rejected, sp->stats.rejected + 1u);
-    //@ assert zen_space_apart_all(sp);
-    //@ assert zen_space_memory_ok(sp);
-    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
-    //@ assert zen_space_shape_ok(sp);
-    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
-    //@ assert zen_space_table_ok(sp);
+    zen_space_count(sp, &sp->stats.rejected);
     return status;
 }
 
@@ -448,10 +467,17 @@ static void zen_space_put_fault(zen_zone_set *s, zen_fault *f, uint64_t addr, ui
  */
 static zen_status zen_space_refuse(zen_space *sp, zen_fault *fault, uint64_t addr, uint32_t cause)
 {
-    zen_zone_put_pfn(sp->zones, &sp->stats.refused, sp->stats.refused + 1u);
     zen_space_put_fault(sp->zones, fault, addr, cause);
-    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones) && zen_space_fixed{Pre, Here}(sp);
     //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert sp->brk == \at(sp->brk, Pre) && sp->slots == \at(sp->slots, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_ok(sp);
+    zen_space_count(sp, &sp->stats.refused);
     return ZEN_ERR_FAULT;
 }
 
@@ -505,11 +531,24 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn)
  */
 static void zen_space_set_break(zen_space *sp, uint64_t new_break, uint64_t end)
 {
-    zen_zone_set *const zones = sp->zones;
-    zen_zone_put_pfn(zones, &sp->brk, new_break);
-    zen_zone_put_pfn(zones, &sp->layout.seg[ZEN_SEG_HEAP].size, end - sp->layout.seg[ZEN_SEG_HEAP].base);
-    //@ assert zen_zone_set_same_shape{Pre, Here}(zones) && zen_space_fixed{Pre, Here}(sp);
+    const uint64_t base = sp->layout.seg[ZEN_SEG_HEAP].base;
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP) && sp->layout.heap_end % ZEN_PAGE_SIZE == 0;
+    //@ assert (sp->layout.heap_end - base) % ZEN_PAGE_SIZE == 0;
+    //@ assert zen_seg_round(sp->layout.heap_end - base) == sp->layout.heap_end - base;
+    //@ assert zen_seg_round(new_break - base) <= zen_seg_round(sp->layout.heap_end - base);
+    //@ assert base <= end <= sp->layout.heap_end && (end - base) % ZEN_PAGE_SIZE == 0;
+    zen_zone_put_pfn(sp->zones, &sp->brk, new_break);
     //@ assert zen_space_apart_all(sp);
+    zen_zone_put_pfn(sp->zones, &sp->layout.seg[ZEN_SEG_HEAP].size, end - base);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_heap_moved{Pre, Here}(&sp->layout);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP);
+    //@ assert zen_seg_layout_ok(&sp->layout);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert \forall integer i; 0 <= i < sp->slots ==> sp->table[i] == \at(sp->table[i], Pre);
+    //@ assert zen_space_table_ok(sp);
 }
 
 /* Move the break within the heap's reach: release the frames of the
