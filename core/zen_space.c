@@ -56,6 +56,12 @@
       \at(l->heap_end, L1) == \at(l->heap_end, L2) && \at(l->stack_floor, L1) == \at(l->stack_floor, L2) &&
       \at(l->top, L1) == \at(l->top, L2);
 
+    lemma zen_space_layout_same_trans{L1, L2, L3}: \forall zen_layout *l;
+      zen_space_layout_same{L1, L2}(l) && zen_space_layout_same{L2, L3}(l) ==> zen_space_layout_same{L1, L3}(l);
+    lemma zen_space_layout_same_but_trans{L1, L2, L3}: \forall zen_layout *l, integer j;
+      zen_space_layout_same_but{L1, L2}(l, j) && zen_space_layout_same_but{L2, L3}(l, j) ==>
+      zen_space_layout_same_but{L1, L3}(l, j);
+
     lemma zen_space_ok_at_kept_but{L1, L2}: \forall zen_layout *l, integer k, j;
       0 <= k < ZEN_SEG_KINDS && k != j && k + 1 != j && zen_seg_ok_at{L1}(l, k) &&
       zen_space_layout_same_but{L1, L2}(l, j) ==>
@@ -109,6 +115,25 @@
       \forall integer i; 0 <= i < \at(sp->slots, L1) ==> \at(sp->table[i], L1) == \at(sp->table[i], L2);
     lemma zen_space_table_ok_kept{L1, L2}: \forall zen_space *sp;
       zen_space_table_ok{L1}(sp) && zen_space_table_same{L1, L2}(sp) && zen_space_layout_same{L1, L2}(\at(&sp->layout, L1)) ==>
+      zen_space_table_ok{L2}(sp);
+
+    // The stack grown down: every slot in a segment still is.
+    lemma zen_space_table_ok_grown{L1, L2}: \forall zen_space *sp;
+      zen_space_table_ok{L1}(sp) && zen_space_table_same{L1, L2}(sp) &&
+      \at(sp->layout.seg[ZEN_SEG_HEAP].base, L1) == \at(sp->layout.seg[ZEN_SEG_HEAP].base, L2) &&
+      \at(sp->layout.seg[ZEN_SEG_HEAP].size, L1) == \at(sp->layout.seg[ZEN_SEG_HEAP].size, L2) &&
+      \at(sp->layout.heap_end, L1) == \at(sp->layout.heap_end, L2) &&
+      \at(sp->layout.stack_floor, L1) == \at(sp->layout.stack_floor, L2) &&
+      \at(sp->layout.seg[ZEN_SEG_STACK].base, L2) <= \at(sp->layout.seg[ZEN_SEG_STACK].base, L1) ==>
+      zen_space_table_ok{L2}(sp);
+
+    // One slot set to a frame, for a page in a segment.
+    lemma zen_space_table_ok_set{L1, L2}: \forall zen_space *sp, integer i;
+      zen_space_table_ok{L1}(sp) && zen_space_layout_same{L1, L2}(\at(&sp->layout, L1)) &&
+      \at(sp->table, L1) == \at(sp->table, L2) && \at(sp->slots, L1) == \at(sp->slots, L2) &&
+      0 <= i < \at(sp->slots, L1) &&
+      (\forall integer j; 0 <= j < \at(sp->slots, L1) && j != i ==> \at(sp->table[j], L1) == \at(sp->table[j], L2)) &&
+      \at(sp->table[i], L2) < ZEN_PFN_LIMIT && zen_space_slot_in_segment{L1}(\at(&sp->layout, L1), i) ==>
       zen_space_table_ok{L2}(sp);
 
     lemma zen_space_zones_ok_kept{L1, L2}: \forall zen_zone_set *s, integer max_zone;
@@ -221,32 +246,71 @@ static void zen_space_fill(zen_space *sp, unsigned k, uint64_t page, zen_pfn pfn
         zen_zone_put_pfn(s, &frame[j], j < count ? from[j] : 0u);
 }
 
-/* Record frame pfn in slot i for the page at `page`, after growing the
- * stack down to that page when it lies under the stack's base. */
-/*@ requires zen_space_ok(sp) && i < sp->slots && sp->table[i] == ZEN_SPACE_NO_FRAME && pfn < ZEN_PFN_LIMIT;
-    requires page % ZEN_PAGE_SIZE == 0 && page == zen_space_page_of(&sp->layout, i);
-    // The page lies in a segment, or is one the stack grows into.
-    requires i < sp->low_slots ==>
-      page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size;
-    requires i >= sp->low_slots ==> sp->layout.stack_floor <= page;
-    assigns sp->table[i], sp->stats.mapped, sp->stats.peak,
-            sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size;
-    ensures zen_space_ok(sp) && sp->table[i] == pfn;
+/* Grow the stack down to `page`, a page between its lowest reach and its
+ * base. */
+/*@ requires zen_space_ok(sp);
+    requires page % ZEN_PAGE_SIZE == 0 && sp->layout.stack_floor <= page < sp->layout.seg[ZEN_SEG_STACK].base;
+    assigns sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size;
+    ensures zen_space_ok(sp) && sp->layout.seg[ZEN_SEG_STACK].base == page;
+    ensures zen_space_table_same{Pre, Post}(sp);
  */
-static void zen_space_put(zen_space *sp, uint64_t i, uint64_t page, zen_pfn pfn)
+static void zen_space_grow_stack(zen_space *sp, uint64_t page)
 {
-    zen_zone_set *const zones = sp->zones;
-    zen_segment *stack = &sp->layout.seg[ZEN_SEG_STACK];
-    if (i >= sp->low_slots && page < stack->base) {
-        zen_zone_put_pfn(zones, &stack->size, sp->layout.top - page);
-        zen_zone_put_pfn(zones, &stack->base, page);
-    }
-    zen_zone_put_pfn(zones, &sp->table[i], pfn);
-    zen_zone_put_pfn(zones, &sp->stats.mapped, sp->stats.mapped + 1u);
-    if (sp->stats.mapped > sp->stats.peak)
-        zen_zone_put_pfn(zones, &sp->stats.peak, sp->stats.mapped);
-    //@ assert zen_zone_set_same_shape{Pre, Here}(zones) && zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_STACK) && sp->layout.top % ZEN_PAGE_SIZE == 0;
+    zen_zone_put_pfn(sp->zones, &sp->layout.seg[ZEN_SEG_STACK].size, sp->layout.top - page);
     //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_layout_same_but{Pre, Here}(&sp->layout, ZEN_SEG_STACK);
+Sized:
+    zen_zone_put_pfn(sp->zones, &sp->layout.seg[ZEN_SEG_STACK].base, page);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_layout_same_but{Sized, Here}(&sp->layout, ZEN_SEG_STACK);
+    //@ assert zen_space_layout_same_but{Pre, Here}(&sp->layout, ZEN_SEG_STACK);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_stack_moved{Pre, Here}(&sp->layout);
+    //@ assert zen_seg_layout_ok(&sp->layout);
+    //@ assert sp->brk == \at(sp->brk, Pre) && sp->slots == \at(sp->slots, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert sp->layout.seg[ZEN_SEG_HEAP].base == \at(sp->layout.seg[ZEN_SEG_HEAP].base, Pre);
+    //@ assert sp->layout.seg[ZEN_SEG_HEAP].size == \at(sp->layout.seg[ZEN_SEG_HEAP].size, Pre);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    //@ assert zen_space_table_ok(sp);
+}
+
+/* Record frame pfn in slot i, which is empty and whose page lies in a
+ * segment; count it. */
+/*@ requires zen_space_ok(sp) && i < sp->slots && sp->table[i] == ZEN_SPACE_NO_FRAME && pfn < ZEN_PFN_LIMIT;
+    requires zen_space_slot_in_segment(&sp->layout, i);
+    assigns sp->table[i], sp->stats.mapped, sp->stats.peak;
+    ensures zen_space_ok(sp) && sp->table[i] == pfn;
+    ensures \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
+ */
+static void zen_space_record(zen_space *sp, uint64_t i, zen_pfn pfn)
+{
+    const uint64_t mapped = sp->stats.mapped + 1u;
+    const uint64_t peak = mapped > sp->stats.peak ? mapped : sp->stats.peak;
+    zen_zone_put_pfn(sp->zones, &sp->stats.mapped, mapped);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+Mapped:
+    zen_zone_put_pfn(sp->zones, &sp->stats.peak, peak);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_layout_same{Mapped, Here}(&sp->layout);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert \separated(sp->table + i, sp);
+Counted:
+    zen_zone_put_pfn(sp->zones, &sp->table[i], pfn);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_layout_same{Counted, Here}(&sp->layout);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert sp->brk == \at(sp->brk, Pre) && sp->slots == \at(sp->slots, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \at(sp->table[j], Pre);
+    //@ assert zen_space_table_ok(sp);
 }
 
 /* Map a frame for the page of addr, which segment k judges and allows and
@@ -273,7 +337,9 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     }
     const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
     zen_space_fill(sp, k, page, pfn);
-    zen_space_put(sp, i, page, pfn);
+    if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base)
+        zen_space_grow_stack(sp, page);
+    zen_space_record(sp, i, pfn);
     return ZEN_OK;
 }
 
