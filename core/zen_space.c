@@ -213,11 +213,12 @@ static void zen_space_count(zen_space *sp, uint64_t *counter)
  * for the rest of the frame. Writes nothing else: the zones stay valid. */
 /*@ requires zen_space_ok(sp) && zen_space_frame_ok(sp->zones, sp->max_zone, pfn);
     requires ZEN_SEG_TEXT <= k <= ZEN_SEG_STACK;
-    requires sp->layout.seg[k].base <= page;
-    requires k < ZEN_SEG_TEXT + ZEN_SPACE_LOADED ==> page < sp->layout.seg[k].base + sp->layout.seg[k].size;
+    requires k < ZEN_SEG_TEXT + ZEN_SPACE_LOADED ==>
+      sp->layout.seg[k].base <= page < sp->layout.seg[k].base + sp->layout.seg[k].size;
     assigns sp->zones->zone[zen_zone_of(pfn)].pages.memory[zen_space_frame_at(sp->zones, pfn) ..
               zen_space_frame_at(sp->zones, pfn) + ZEN_PAGE_WORDS_PER_FRAME - 1];
-    ensures zen_zone_set_valid(sp->zones) && zen_zone_set_same_shape{Pre, Post}(sp->zones);
+    ensures zen_space_ok(sp) && zen_zone_set_same_shape{Pre, Post}(sp->zones);
+    ensures zen_space_layout_same{Pre, Post}(&sp->layout) && zen_space_table_same{Pre, Post}(sp);
  */
 static void zen_space_fill(zen_space *sp, unsigned k, uint64_t page, zen_pfn pfn)
 {
@@ -244,6 +245,15 @@ static void zen_space_fill(zen_space *sp, unsigned k, uint64_t page, zen_pfn pfn
         loop variant ZEN_PAGE_WORDS_PER_FRAME - j; */
     for (uint64_t j = 0; j < ZEN_PAGE_WORDS_PER_FRAME; j++)
         zen_zone_put_pfn(s, &frame[j], j < count ? from[j] : 0u);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert sp->brk == \at(sp->brk, Pre) && sp->slots == \at(sp->slots, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    //@ assert zen_space_table_ok(sp);
 }
 
 /* Grow the stack down to `page`, a page between its lowest reach and its
@@ -260,7 +270,7 @@ static void zen_space_grow_stack(zen_space *sp, uint64_t page)
     zen_zone_put_pfn(sp->zones, &sp->layout.seg[ZEN_SEG_STACK].size, sp->layout.top - page);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_layout_same_but{Pre, Here}(&sp->layout, ZEN_SEG_STACK);
-Sized:
+    /*@ ghost Sized: ; */
     zen_zone_put_pfn(sp->zones, &sp->layout.seg[ZEN_SEG_STACK].base, page);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_layout_same_but{Sized, Here}(&sp->layout, ZEN_SEG_STACK);
@@ -293,13 +303,13 @@ static void zen_space_record(zen_space *sp, uint64_t i, zen_pfn pfn)
     zen_zone_put_pfn(sp->zones, &sp->stats.mapped, mapped);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
-Mapped:
+    /*@ ghost Mapped: ; */
     zen_zone_put_pfn(sp->zones, &sp->stats.peak, peak);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_layout_same{Mapped, Here}(&sp->layout);
     //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
     //@ assert \separated(sp->table + i, sp);
-Counted:
+    /*@ ghost Counted: ; */
     zen_zone_put_pfn(sp->zones, &sp->table[i], pfn);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_memory_ok(sp);
@@ -313,6 +323,74 @@ Counted:
     //@ assert zen_space_table_ok(sp);
 }
 
+/*@ // A single frame without ZEN_ZONE_ZERO is a well-formed request.
+    lemma zen_space_no_zero_flag: \forall integer f; f == 0 ==> (f & ZEN_ZONE_ZERO) == 0;
+    lemma zen_space_frame_request: \forall zen_zone_set *s, integer max_zone;
+      0 <= max_zone <= ZEN_ZONE_NORMAL ==> !zen_zone_bad_request(s, max_zone, 0, 0);
+ */
+
+/* zen_zone_alloc of one frame, its contract cut down to what the space
+ * uses: the set's own memory and *pfn written, nothing else. */
+/*@ requires zen_zone_set_valid(s) && max_zone <= ZEN_ZONE_NORMAL && \valid(pfn);
+    requires \separated(pfn, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    requires \forall integer z; 0 <= z < ZEN_ZONE_COUNT && s->zone[z].present != 0 &&
+      s->zone[z].pages.memory != \null ==>
+      \separated(pfn, s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
+    assigns *s, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1], *pfn;
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
+    ensures \result == ZEN_OK ==> zen_space_frame_ok(s, max_zone, *pfn) && *pfn < ZEN_PFN_LIMIT;
+ */
+static zen_status zen_space_alloc(zen_zone_set *s, unsigned max_zone, zen_pfn *pfn)
+{
+    //@ assert !zen_zone_bad_request(s, max_zone, 0, 0);
+    return zen_zone_alloc(s, max_zone, 0, 0, pfn);
+}
+
+/* Take a frame from the zones for the space, in *pfn; count a refusal
+ * for want of frames. */
+/*@ requires zen_space_ok(sp) && \valid(pfn) && \separated(pfn, sp, sp->table + (0 .. sp->slots - 1));
+    requires zen_space_words_apart(sp->zones, pfn, 1);
+    assigns *pfn, sp->stats.oom_count, ZEN_SPACE_ZONE_WRITES(sp->zones);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
+    ensures \result != ZEN_ERR_CORRUPT ==>
+      zen_space_layout_same{Pre, Post}(&sp->layout) && zen_space_table_same{Pre, Post}(sp);
+    ensures \result == ZEN_OK ==> zen_space_frame_ok(sp->zones, sp->max_zone, *pfn) && *pfn < ZEN_PFN_LIMIT;
+ */
+static zen_status zen_space_take(zen_space *sp, zen_pfn *pfn)
+{
+    zen_zone_set *const s = sp->zones;
+    /* What the zones may write lies apart from the space and its table. */
+    //@ assert \separated(sp, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    //@ assert \separated(sp->table + (0 .. sp->slots - 1), s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    //@ assert \separated(&sp->layout, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
+    const zen_status st = zen_space_alloc(s, sp->max_zone, pfn);
+    if (st == ZEN_ERR_CORRUPT)
+        return st;
+    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
+    //@ assert sp->zones == \at(sp->zones, Pre) && sp->max_zone == \at(sp->max_zone, Pre);
+    //@ assert sp->table == \at(sp->table, Pre);
+    //@ assert sp->slots == \at(sp->slots, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert sp->load_words[0] == \at(sp->load_words[0], Pre);
+    //@ assert zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
+    //@ assert sp->brk == \at(sp->brk, Pre) && sp->slots == \at(sp->slots, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    //@ assert zen_space_table_ok(sp);
+    if (st == ZEN_ERR_NOMEM) {
+        zen_space_count(sp, &sp->stats.oom_count);
+        return st;
+    }
+    return ZEN_OK;
+}
+
 /* Map a frame for the page of addr, which segment k judges and allows and
  * slot i, empty, holds: take a frame from the zones, fill it, record it. */
 /*@ requires zen_space_ok(sp);
@@ -320,7 +398,7 @@ Counted:
     requires i == zen_space_slot_of(&sp->layout, addr) && 0 <= i < sp->slots;
     requires sp->table[i] == ZEN_SPACE_NO_FRAME;
     assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size, sp->table[i],
-            ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones), ZEN_SPACE_FRAME_WRITES(sp->zones);
+            ZEN_SPACE_ZONE_WRITES(sp->zones), ZEN_SPACE_FRAME_WRITES(sp->zones);
     ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
     ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     ensures \result == ZEN_OK ==> sp->table[i] != ZEN_SPACE_NO_FRAME;
@@ -329,12 +407,9 @@ Counted:
 static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t addr)
 {
     zen_pfn pfn;
-    const zen_status st = zen_zone_alloc(sp->zones, sp->max_zone, 0, 0, &pfn);
-    if (st != ZEN_OK) {
-        if (st == ZEN_ERR_NOMEM)
-            zen_space_count(sp, &sp->stats.oom_count);
+    const zen_status st = zen_space_take(sp, &pfn);
+    if (st != ZEN_OK)
         return st;
-    }
     const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
     zen_space_fill(sp, k, page, pfn);
     if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base)
@@ -347,7 +422,7 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
  * ZEN_OK, or ZEN_ERR_CORRUPT when the zones refused one. The zones are
  * not called again once they answered ZEN_ERR_CORRUPT themselves. */
 /*@ requires zen_space_ok(sp) && from <= to <= sp->slots;
-    assigns sp->stats.mapped, sp->table[from .. to - 1], ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+    assigns sp->stats.mapped, sp->table[from .. to - 1], ZEN_SPACE_ZONE_WRITES(sp->zones);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \forall integer j; from <= j < to ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
     ensures \result == ZEN_OK ==> zen_space_ok(sp);
@@ -361,7 +436,7 @@ static zen_status zen_space_release(zen_space *sp, uint64_t from, uint64_t to)
         loop invariant st == ZEN_OK || st == ZEN_ERR_CORRUPT;
         loop invariant st == ZEN_OK ==> zen_space_ok(sp);
         loop assigns i, st, zones_broken, sp->stats.mapped, sp->table[from .. to - 1],
-                     ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+                     ZEN_SPACE_ZONE_WRITES(sp->zones);
         loop variant to - i; */
     for (uint64_t i = from; i < to; i++) {
         const zen_pfn pfn = sp->table[i];
@@ -622,7 +697,7 @@ static void zen_space_set_break(zen_space *sp, uint64_t new_break, uint64_t end)
 /*@ requires zen_space_ok(sp);
     requires sp->layout.seg[ZEN_SEG_HEAP].base <= new_break <= sp->layout.heap_end;
     assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size, sp->stats.mapped, sp->table[0 .. sp->slots - 1],
-            ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+            ZEN_SPACE_ZONE_WRITES(sp->zones);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \result == ZEN_OK ==> zen_space_ok(sp) && sp->brk == new_break;
     ensures \result == ZEN_OK ==>

@@ -52,14 +52,9 @@
 /* The segments whose contents come from the image: TEXT, RODATA, DATA. */
 #define ZEN_SPACE_LOADED 3u
 
-/* For contracts: what a zone allocation (without ZEN_ZONE_ZERO) and a zone
- * free may write, and the direct maps a fault may fill. */
-#define ZEN_SPACE_ZONE_FREE_WRITES(s)                                                                 \
-    (s)->stats.rejected, (s)->frames[0 .. (s)->nframes - 1], (s)->words[0 .. (s)->nwords - 1],        \
-        (s)->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats
-#define ZEN_SPACE_ZONE_ALLOC_WRITES(s)                                                                \
-    (s)->stats, (s)->frames[0 .. (s)->nframes - 1], (s)->words[0 .. (s)->nwords - 1],                 \
-        (s)->zone[0 .. ZEN_ZONE_COUNT - 1].pages.stats
+/* For contracts: what the zone calls of a space may write (the set and its
+ * arrays), and the direct maps a fault may fill. */
+#define ZEN_SPACE_ZONE_WRITES(s) *(s), (s)->frames[0 .. (s)->nframes - 1], (s)->words[0 .. (s)->nwords - 1]
 #define ZEN_SPACE_FRAME_WRITES(s)                                                                     \
     (s)->zone[0].pages.memory[0 .. (s)->zone[0].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],       \
         (s)->zone[1].pages.memory[0 .. (s)->zone[1].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1],   \
@@ -342,7 +337,7 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
     requires \separated(fault, sp->zones, sp->zones->frames + (0 .. sp->zones->nframes - 1),
                         sp->zones->words + (0 .. sp->zones->nwords - 1));
     assigns sp->stats, sp->layout.seg[ZEN_SEG_STACK].base, sp->layout.seg[ZEN_SEG_STACK].size,
-            sp->table[0 .. sp->slots - 1], *fault, ZEN_SPACE_ZONE_ALLOC_WRITES(sp->zones),
+            sp->table[0 .. sp->slots - 1], *fault, ZEN_SPACE_ZONE_WRITES(sp->zones),
             ZEN_SPACE_FRAME_WRITES(sp->zones);
     ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     behavior bad_request:
@@ -426,7 +421,7 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn);
  * the same. O(pages the heap loses). */
 /*@ requires zen_space_ok(sp);
     assigns sp->brk, sp->layout.seg[ZEN_SEG_HEAP].size, sp->stats, sp->table[0 .. sp->slots - 1],
-            ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+            ZEN_SPACE_ZONE_WRITES(sp->zones);
     ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     behavior below:
       assumes new_break < sp->layout.seg[ZEN_SEG_HEAP].base;
@@ -456,7 +451,7 @@ zen_status zen_space_brk(zen_space *sp, uint64_t new_break);
  * when the zones refused a frame back (every slot is emptied all the same).
  * O(slots). */
 /*@ requires zen_space_ok(sp);
-    assigns sp->stats.mapped, sp->table[0 .. sp->slots - 1], ZEN_SPACE_ZONE_FREE_WRITES(sp->zones);
+    assigns sp->stats.mapped, sp->table[0 .. sp->slots - 1], ZEN_SPACE_ZONE_WRITES(sp->zones);
     ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
     ensures \forall integer i; 0 <= i < sp->slots ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
     ensures \result == ZEN_OK ==> zen_space_ok(sp);
