@@ -377,6 +377,13 @@ static zen_status zen_space_take(zen_space *sp, zen_pfn *pfn)
     //@ assert zen_space_fixed{Pre, Here}(sp);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_memory_ok(sp);
+    /* The layout, a field at a time. */
+    //@ assert \forall integer k; 0 <= k < ZEN_SEG_KINDS ==> sp->layout.seg[k].base == \at(sp->layout.seg[k].base, Pre);
+    //@ assert \forall integer k; 0 <= k < ZEN_SEG_KINDS ==> sp->layout.seg[k].size == \at(sp->layout.seg[k].size, Pre);
+    //@ assert \forall integer k; 0 <= k < ZEN_SEG_KINDS ==> sp->layout.seg[k].flags == \at(sp->layout.seg[k].flags, Pre);
+    //@ assert \forall integer k; 0 <= k < ZEN_SEG_KINDS ==> sp->layout.seg[k].kind == \at(sp->layout.seg[k].kind, Pre);
+    //@ assert sp->layout.heap_end == \at(sp->layout.heap_end, Pre);
+    //@ assert sp->layout.stack_floor == \at(sp->layout.stack_floor, Pre) && sp->layout.top == \at(sp->layout.top, Pre);
     //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
     //@ assert sp->brk == \at(sp->brk, Pre) && sp->slots == \at(sp->slots, Pre);
     //@ assert sp->low_slots == \at(sp->low_slots, Pre);
