@@ -72,6 +72,11 @@
     lemma zen_space_layout_ok_around: \forall zen_layout *l;
       zen_seg_layout_ok(l) ==>
       zen_seg_ok_at(l, ZEN_SEG_COMM) && zen_seg_ok_at(l, ZEN_SEG_HEAP) && zen_seg_ok_at(l, ZEN_SEG_STACK);
+    // The same for the segments under the heap: each ends before the next.
+    lemma zen_space_layout_ok_low: \forall zen_layout *l;
+      zen_seg_layout_ok(l) ==>
+      zen_seg_ok_at(l, ZEN_SEG_TEXT) && zen_seg_ok_at(l, ZEN_SEG_RODATA) && zen_seg_ok_at(l, ZEN_SEG_DATA) &&
+      zen_seg_ok_at(l, ZEN_SEG_BSS);
 
     // The heap's size changed within its reach: COMM and the heap stay in place.
     predicate zen_space_heap_moved{L1, L2}(zen_layout *l) =
@@ -410,17 +415,38 @@ static zen_status zen_space_take(zen_space *sp, zen_pfn *pfn)
     ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     ensures \result == ZEN_OK ==> sp->table[i] != ZEN_SPACE_NO_FRAME;
     ensures \result != ZEN_OK ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
+    ensures \result != ZEN_ERR_CORRUPT ==>
+      \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
  */
 static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t addr)
 {
+    const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
+    /* Where the page lies, read before the zones are called: in segment k,
+     * under the heap's end for the segments from TEXT to HEAP, in the
+     * stack's reach for the stack. */
+    //@ assert k == 3 || k == 4 || k == 5 || k == 6 || k == 7 || k == 8 || k == 9;
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_TEXT) && zen_seg_ok_at(&sp->layout, ZEN_SEG_RODATA);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_DATA) && zen_seg_ok_at(&sp->layout, ZEN_SEG_BSS);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_COMM) && zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_STACK);
+    //@ assert page % ZEN_PAGE_SIZE == 0 && page <= addr < page + ZEN_PAGE_SIZE;
+    /*@ assert k < ZEN_SEG_STACK ==>
+          sp->layout.seg[k].base <= page < sp->layout.seg[k].base + sp->layout.seg[k].size; */
+    /*@ assert k < ZEN_SEG_STACK ==>
+          page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size; */
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor <= page < sp->layout.top;
+    //@ assert k < ZEN_SEG_STACK ==> i < sp->low_slots && page == zen_space_page_of(&sp->layout, i);
+    //@ assert k == ZEN_SEG_STACK ==> i >= sp->low_slots && page == zen_space_page_of(&sp->layout, i);
+    //@ assert k == ZEN_SEG_STACK && page >= sp->layout.seg[ZEN_SEG_STACK].base ==> zen_space_slot_in_segment(&sp->layout, i);
+    //@ assert k < ZEN_SEG_STACK ==> zen_space_slot_in_segment(&sp->layout, i);
     zen_pfn pfn;
     const zen_status st = zen_space_take(sp, &pfn);
     if (st != ZEN_OK)
         return st;
-    const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
     zen_space_fill(sp, k, page, pfn);
     if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base)
         zen_space_grow_stack(sp, page);
+    //@ assert zen_space_slot_in_segment(&sp->layout, i);
     zen_space_record(sp, i, pfn);
     return ZEN_OK;
 }
