@@ -141,6 +141,11 @@
       \at(sp->table[i], L2) < ZEN_PFN_LIMIT && zen_space_slot_in_segment{L1}(\at(&sp->layout, L1), i) ==>
       zen_space_table_ok{L2}(sp);
 
+    // The page that holds byte a, from a page boundary b at or under it.
+    lemma zen_space_page_floor: \forall integer a, b;
+      0 <= b <= a && b % ZEN_PAGE_SIZE == 0 ==>
+      b <= a - a % ZEN_PAGE_SIZE && b + (a - b) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == a - a % ZEN_PAGE_SIZE;
+
     lemma zen_space_zones_ok_kept{L1, L2}: \forall zen_zone_set *s, integer max_zone;
       zen_space_zones_ok{L1}(s, max_zone) && zen_zone_set_valid{L2}(s) && zen_zone_set_same_shape{L1, L2}(s) ==>
       zen_space_zones_ok{L2}(s, max_zone);
@@ -430,13 +435,24 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_COMM) && zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP);
     //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_STACK);
     //@ assert page % ZEN_PAGE_SIZE == 0 && page <= addr < page + ZEN_PAGE_SIZE;
+    //@ assert k < ZEN_SEG_STACK ==> zen_seg_covers(sp->layout.seg[k], addr) && sp->layout.seg[k].base % ZEN_PAGE_SIZE == 0;
     /*@ assert k < ZEN_SEG_STACK ==>
           sp->layout.seg[k].base <= page < sp->layout.seg[k].base + sp->layout.seg[k].size; */
     /*@ assert k < ZEN_SEG_STACK ==>
           page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size; */
     //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor <= page < sp->layout.top;
-    //@ assert k < ZEN_SEG_STACK ==> i < sp->low_slots && page == zen_space_page_of(&sp->layout, i);
-    //@ assert k == ZEN_SEG_STACK ==> i >= sp->low_slots && page == zen_space_page_of(&sp->layout, i);
+    //@ assert k < ZEN_SEG_STACK ==> zen_image_text_base <= addr < sp->layout.heap_end;
+    //@ assert k < ZEN_SEG_STACK ==> i == (addr - zen_image_text_base) / ZEN_PAGE_SIZE;
+    //@ assert k < ZEN_SEG_STACK ==> zen_image_text_base + (addr - zen_image_text_base) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == page;
+    //@ assert (sp->layout.heap_end - zen_image_text_base) % ZEN_PAGE_SIZE == 0;
+    //@ assert k < ZEN_SEG_STACK ==> i < sp->low_slots;
+    //@ assert k < ZEN_SEG_STACK ==> page == zen_space_page_of(&sp->layout, i);
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.heap_end < sp->layout.stack_floor <= addr < sp->layout.top;
+    //@ assert k == ZEN_SEG_STACK ==> i == sp->low_slots + (addr - sp->layout.stack_floor) / ZEN_PAGE_SIZE;
+    //@ assert sp->layout.stack_floor % ZEN_PAGE_SIZE == 0;
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor + (addr - sp->layout.stack_floor) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == page;
+    //@ assert k == ZEN_SEG_STACK ==> i >= sp->low_slots;
+    //@ assert k == ZEN_SEG_STACK ==> page == zen_space_page_of(&sp->layout, i);
     //@ assert k == ZEN_SEG_STACK && page >= sp->layout.seg[ZEN_SEG_STACK].base ==> zen_space_slot_in_segment(&sp->layout, i);
     //@ assert k < ZEN_SEG_STACK ==> zen_space_slot_in_segment(&sp->layout, i);
     zen_pfn pfn;
