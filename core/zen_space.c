@@ -118,6 +118,8 @@
     predicate zen_space_table_same{L1, L2}(zen_space *sp) =
       \at(sp->table, L1) == \at(sp->table, L2) && \at(sp->slots, L1) == \at(sp->slots, L2) &&
       \forall integer i; 0 <= i < \at(sp->slots, L1) ==> \at(sp->table[i], L1) == \at(sp->table[i], L2);
+    lemma zen_space_table_same_trans{L1, L2, L3}: \forall zen_space *sp;
+      zen_space_table_same{L1, L2}(sp) && zen_space_table_same{L2, L3}(sp) ==> zen_space_table_same{L1, L3}(sp);
     lemma zen_space_table_ok_kept{L1, L2}: \forall zen_space *sp;
       zen_space_table_ok{L1}(sp) && zen_space_table_same{L1, L2}(sp) && zen_space_layout_same{L1, L2}(\at(&sp->layout, L1)) ==>
       zen_space_table_ok{L2}(sp);
@@ -456,12 +458,19 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     //@ assert k == ZEN_SEG_STACK && page >= sp->layout.seg[ZEN_SEG_STACK].base ==> zen_space_slot_in_segment(&sp->layout, i);
     //@ assert k < ZEN_SEG_STACK ==> zen_space_slot_in_segment(&sp->layout, i);
     zen_pfn pfn;
+    //@ assert zen_space_words_apart(sp->zones, &pfn, 1);
     const zen_status st = zen_space_take(sp, &pfn);
     if (st != ZEN_OK)
         return st;
+    /*@ ghost Taken: ; */
     zen_space_fill(sp, k, page, pfn);
+    //@ assert zen_space_layout_same{Taken, Here}(&sp->layout) && zen_space_table_same{Taken, Here}(sp);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && zen_space_table_same{Pre, Here}(sp);
+    //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
     if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base)
         zen_space_grow_stack(sp, page);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
     //@ assert zen_space_slot_in_segment(&sp->layout, i);
     zen_space_record(sp, i, pfn);
     return ZEN_OK;
