@@ -72,11 +72,6 @@
     lemma zen_space_layout_ok_around: \forall zen_layout *l;
       zen_seg_layout_ok(l) ==>
       zen_seg_ok_at(l, ZEN_SEG_COMM) && zen_seg_ok_at(l, ZEN_SEG_HEAP) && zen_seg_ok_at(l, ZEN_SEG_STACK);
-    // The same for the segments under the heap: each ends before the next.
-    lemma zen_space_layout_ok_low: \forall zen_layout *l;
-      zen_seg_layout_ok(l) ==>
-      zen_seg_ok_at(l, ZEN_SEG_TEXT) && zen_seg_ok_at(l, ZEN_SEG_RODATA) && zen_seg_ok_at(l, ZEN_SEG_DATA) &&
-      zen_seg_ok_at(l, ZEN_SEG_BSS);
 
     // The heap's size changed within its reach: COMM and the heap stay in place.
     predicate zen_space_heap_moved{L1, L2}(zen_layout *l) =
@@ -118,8 +113,6 @@
     predicate zen_space_table_same{L1, L2}(zen_space *sp) =
       \at(sp->table, L1) == \at(sp->table, L2) && \at(sp->slots, L1) == \at(sp->slots, L2) &&
       \forall integer i; 0 <= i < \at(sp->slots, L1) ==> \at(sp->table[i], L1) == \at(sp->table[i], L2);
-    lemma zen_space_table_same_trans{L1, L2, L3}: \forall zen_space *sp;
-      zen_space_table_same{L1, L2}(sp) && zen_space_table_same{L2, L3}(sp) ==> zen_space_table_same{L1, L3}(sp);
     lemma zen_space_table_ok_kept{L1, L2}: \forall zen_space *sp;
       zen_space_table_ok{L1}(sp) && zen_space_table_same{L1, L2}(sp) && zen_space_layout_same{L1, L2}(\at(&sp->layout, L1)) ==>
       zen_space_table_ok{L2}(sp);
@@ -142,11 +135,6 @@
       (\forall integer j; 0 <= j < \at(sp->slots, L1) && j != i ==> \at(sp->table[j], L1) == \at(sp->table[j], L2)) &&
       \at(sp->table[i], L2) < ZEN_PFN_LIMIT && zen_space_slot_in_segment{L1}(\at(&sp->layout, L1), i) ==>
       zen_space_table_ok{L2}(sp);
-
-    // The page that holds byte a, from a page boundary b at or under it.
-    lemma zen_space_page_floor: \forall integer a, b;
-      0 <= b <= a && b % ZEN_PAGE_SIZE == 0 ==>
-      b <= a - a % ZEN_PAGE_SIZE && b + (a - b) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == a - a % ZEN_PAGE_SIZE;
 
     lemma zen_space_zones_ok_kept{L1, L2}: \forall zen_zone_set *s, integer max_zone;
       zen_space_zones_ok{L1}(s, max_zone) && zen_zone_set_valid{L2}(s) && zen_zone_set_same_shape{L1, L2}(s) ==>
@@ -422,56 +410,17 @@ static zen_status zen_space_take(zen_space *sp, zen_pfn *pfn)
     ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     ensures \result == ZEN_OK ==> sp->table[i] != ZEN_SPACE_NO_FRAME;
     ensures \result != ZEN_OK ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
-    ensures \result != ZEN_ERR_CORRUPT ==>
-      \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
  */
 static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t addr)
 {
-    const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
-    /* Where the page lies, read before the zones are called: in segment k,
-     * under the heap's end for the segments from TEXT to HEAP, in the
-     * stack's reach for the stack. */
-    //@ assert k == 3 || k == 4 || k == 5 || k == 6 || k == 7 || k == 8 || k == 9;
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_TEXT) && zen_seg_ok_at(&sp->layout, ZEN_SEG_RODATA);
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_DATA) && zen_seg_ok_at(&sp->layout, ZEN_SEG_BSS);
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_COMM) && zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP);
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_STACK);
-    //@ assert page % ZEN_PAGE_SIZE == 0 && page <= addr < page + ZEN_PAGE_SIZE;
-    //@ assert k < ZEN_SEG_STACK ==> zen_seg_covers(sp->layout.seg[k], addr) && sp->layout.seg[k].base % ZEN_PAGE_SIZE == 0;
-    /*@ assert k < ZEN_SEG_STACK ==>
-          sp->layout.seg[k].base <= page < sp->layout.seg[k].base + sp->layout.seg[k].size; */
-    /*@ assert k < ZEN_SEG_STACK ==>
-          page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size; */
-    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor <= page < sp->layout.top;
-    //@ assert k < ZEN_SEG_STACK ==> zen_image_text_base <= addr < sp->layout.heap_end;
-    //@ assert k < ZEN_SEG_STACK ==> i == (addr - zen_image_text_base) / ZEN_PAGE_SIZE;
-    //@ assert k < ZEN_SEG_STACK ==> zen_image_text_base + (addr - zen_image_text_base) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == page;
-    //@ assert (sp->layout.heap_end - zen_image_text_base) % ZEN_PAGE_SIZE == 0;
-    //@ assert k < ZEN_SEG_STACK ==> i < sp->low_slots;
-    //@ assert k < ZEN_SEG_STACK ==> page == zen_space_page_of(&sp->layout, i);
-    //@ assert k == ZEN_SEG_STACK ==> sp->layout.heap_end < sp->layout.stack_floor <= addr < sp->layout.top;
-    //@ assert k == ZEN_SEG_STACK ==> i == sp->low_slots + (addr - sp->layout.stack_floor) / ZEN_PAGE_SIZE;
-    //@ assert sp->layout.stack_floor % ZEN_PAGE_SIZE == 0;
-    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor + (addr - sp->layout.stack_floor) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == page;
-    //@ assert k == ZEN_SEG_STACK ==> i >= sp->low_slots;
-    //@ assert k == ZEN_SEG_STACK ==> page == zen_space_page_of(&sp->layout, i);
-    //@ assert k == ZEN_SEG_STACK && page >= sp->layout.seg[ZEN_SEG_STACK].base ==> zen_space_slot_in_segment(&sp->layout, i);
-    //@ assert k < ZEN_SEG_STACK ==> zen_space_slot_in_segment(&sp->layout, i);
     zen_pfn pfn;
-    //@ assert zen_space_words_apart(sp->zones, &pfn, 1);
     const zen_status st = zen_space_take(sp, &pfn);
     if (st != ZEN_OK)
         return st;
-    /*@ ghost Taken: ; */
+    const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
     zen_space_fill(sp, k, page, pfn);
-    //@ assert zen_space_layout_same{Taken, Here}(&sp->layout) && zen_space_table_same{Taken, Here}(sp);
-    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && zen_space_table_same{Pre, Here}(sp);
-    //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
     if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base)
         zen_space_grow_stack(sp, page);
-    //@ assert zen_space_table_same{Pre, Here}(sp);
-    //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
-    //@ assert zen_space_slot_in_segment(&sp->layout, i);
     zen_space_record(sp, i, pfn);
     return ZEN_OK;
 }
