@@ -720,8 +720,10 @@ static zen_status zen_space_move_break(zen_space *sp, uint64_t new_break)
     const uint64_t end = zen_seg_end(base, new_break - base);
     const uint64_t old_end = base + sp->layout.seg[ZEN_SEG_HEAP].size;
     if (end < old_end) {
-        const zen_status st = zen_space_release(sp, (end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE,
-                                                (old_end - ZEN_SEG_TEXT * ZEN_PAGE_SIZE) / ZEN_PAGE_SIZE);
+        /* Low slots count pages from TEXT's base. */
+        const uint64_t text = sp->layout.seg[ZEN_SEG_TEXT].base;
+        const zen_status st =
+            zen_space_release(sp, (end - text) / ZEN_PAGE_SIZE, (old_end - text) / ZEN_PAGE_SIZE);
         if (st != ZEN_OK)
             return st;
     }
