@@ -93,6 +93,7 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
     const zen_status st = zen_space_slots(img, &slots);
     if (st != ZEN_OK)
         return st;
+    //@ assert !zen_image_refused(img) && slots == zen_image_slots(img);
     if (!zen_space_args_ok(img, zones, max_zone))
         return ZEN_ERR_INVAL;
     if (capacity < slots)
@@ -103,7 +104,9 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
         loop variant slots - i; */
     for (uint64_t i = 0; i < slots; i++)
         table[i] = ZEN_SPACE_NO_FRAME;
+    /*@ ghost Cleared: ; */
     (void)zen_seg_layout(img, &sp->layout);
+    //@ assert zen_seg_layout_of(&sp->layout, img) && zen_seg_layout_ok(&sp->layout);
     sp->brk = sp->layout.seg[ZEN_SEG_HEAP].base;
     sp->zones = zones;
     sp->max_zone = max_zone;
@@ -124,9 +127,33 @@ zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zon
     sp->stats.refused = 0;
     sp->stats.oom_count = 0;
     sp->stats.rejected = 0;
+    /* Only the space and its table were written: the image and the zones
+     * read the same. */
+    //@ assert zen_image_same{Pre, Here}(img);
     /*@ assert zen_zone_same{Pre, Here}(zones, ZEN_ZONE_DMA); */
     /*@ assert zen_zone_same{Pre, Here}(zones, ZEN_ZONE_DMA32); */
     /*@ assert zen_zone_same{Pre, Here}(zones, ZEN_ZONE_NORMAL); */
+    //@ assert zen_zone_set_valid(zones) && zen_space_zones_ok(zones, max_zone);
+    //@ assert zen_seg_layout_of(&sp->layout, img) && zen_seg_layout_ok(&sp->layout);
+    //@ assert \forall integer j; 0 <= j < slots ==> table[j] == ZEN_SPACE_NO_FRAME;
+    /* The table's geometry: both ranges are whole pages. */
+    //@ assert sp->layout.seg[ZEN_SEG_TEXT].base == zen_image_text_base;
+    //@ assert (sp->layout.heap_end - zen_image_text_base) % ZEN_PAGE_SIZE == 0;
+    //@ assert (sp->layout.top - sp->layout.stack_floor) % ZEN_PAGE_SIZE == 0;
+    /*@ assert (sp->layout.heap_end - zen_image_text_base + sp->layout.top - sp->layout.stack_floor) / ZEN_PAGE_SIZE ==
+          (sp->layout.heap_end - zen_image_text_base) / ZEN_PAGE_SIZE + (sp->layout.top - sp->layout.stack_floor) / ZEN_PAGE_SIZE; */
+    //@ assert sp->slots == zen_space_slot_count(&sp->layout);
+    //@ assert zen_space_shape_ok(sp);
+    //@ assert \valid_read(sp->load[0] + (0 .. sp->load_words[0] - 1));
+    //@ assert \valid_read(sp->load[1] + (0 .. sp->load_words[1] - 1));
+    //@ assert \valid_read(sp->load[2] + (0 .. sp->load_words[2] - 1));
+    //@ assert zen_space_words_apart(zones, (uint64_t *)sp->load[0], sp->load_words[0]);
+    //@ assert zen_space_words_apart(zones, (uint64_t *)sp->load[1], sp->load_words[1]);
+    //@ assert zen_space_words_apart(zones, (uint64_t *)sp->load[2], sp->load_words[2]);
+    //@ assert zen_space_apart(zones, sp) && zen_space_words_apart(zones, table, slots);
+    //@ assert zen_space_apart_all(sp);
+    //@ assert zen_space_memory_ok(sp);
+    //@ assert zen_space_table_ok(sp);
     return ZEN_OK;
 }
 

@@ -15,6 +15,24 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
     return zen_seg_find(l, addr);
 }
 
+/*@ // The segments under the heap, named: each ends before the next.
+    lemma zen_space_layout_ok_low: \forall zen_layout *l;
+      zen_seg_layout_ok(l) ==>
+      zen_seg_ok_at(l, ZEN_SEG_TRAPVEC) && zen_seg_ok_at(l, ZEN_SEG_ZENVARS) &&
+      zen_seg_ok_at(l, ZEN_SEG_TEXT) && zen_seg_ok_at(l, ZEN_SEG_RODATA) && zen_seg_ok_at(l, ZEN_SEG_DATA) &&
+      zen_seg_ok_at(l, ZEN_SEG_BSS) && zen_seg_ok_at(l, ZEN_SEG_COMM) && zen_seg_ok_at(l, ZEN_SEG_HEAP) &&
+      zen_seg_ok_at(l, ZEN_SEG_STACK);
+
+    // A fault is judged by one segment at most.
+    lemma zen_space_judge_unique: \forall zen_layout *l, integer a, k, j;
+      zen_space_judge(l, a, k) && zen_space_judge(l, a, j) ==> k == j;
+
+    // The page that holds byte a, from a page boundary b at or under it.
+    lemma zen_space_page_floor: \forall integer a, b;
+      0 <= b <= a && b % ZEN_PAGE_SIZE == 0 ==>
+      b <= a - a % ZEN_PAGE_SIZE && b + (a - b) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == a - a % ZEN_PAGE_SIZE;
+ */
+
 /* Map a frame for the page of addr, which segment k judges and allows and
  * slot i, empty, holds: take a frame from the zones, fill it, record it. */
 /*@ requires zen_space_ok(sp);
@@ -27,18 +45,74 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
     ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
     ensures \result == ZEN_OK ==> sp->table[i] != ZEN_SPACE_NO_FRAME;
     ensures \result != ZEN_OK ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
+    ensures \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
  */
 static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t addr)
 {
-    zen_pfn pfn;
-    const zen_status st = zen_space_take(sp, &pfn);
-    if (st != ZEN_OK)
-        return st;
     const uint64_t page = addr - addr % ZEN_PAGE_SIZE;
-    zen_space_fill(sp, k, page, pfn);
-    if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base)
+    /* Where the page lies, read before the zones are called: in segment k,
+     * under the heap's end for the segments from TEXT to HEAP, in the
+     * stack's reach for the stack. */
+    //@ assert k == 3 || k == 4 || k == 5 || k == 6 || k == 7 || k == 8 || k == 9;
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_TEXT) && zen_seg_ok_at(&sp->layout, ZEN_SEG_RODATA);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_DATA) && zen_seg_ok_at(&sp->layout, ZEN_SEG_BSS);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_COMM) && zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_STACK);
+    //@ assert page == addr - addr % ZEN_PAGE_SIZE;
+    //@ assert page % ZEN_PAGE_SIZE == 0 && page <= addr < page + ZEN_PAGE_SIZE;
+    //@ assert k < ZEN_SEG_STACK ==> zen_seg_covers(sp->layout.seg[k], addr) && sp->layout.seg[k].base % ZEN_PAGE_SIZE == 0;
+    /*@ assert k < ZEN_SEG_STACK ==>
+          sp->layout.seg[k].base <= page < sp->layout.seg[k].base + sp->layout.seg[k].size; */
+    /*@ assert k < ZEN_SEG_STACK ==>
+          page < sp->layout.seg[ZEN_SEG_HEAP].base + sp->layout.seg[ZEN_SEG_HEAP].size; */
+    //@ assert sp->layout.stack_floor % ZEN_PAGE_SIZE == 0 && sp->layout.stack_floor <= sp->layout.seg[ZEN_SEG_STACK].base;
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor <= addr < sp->layout.top;
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor <= page < sp->layout.top;
+    //@ assert k < ZEN_SEG_STACK ==> zen_image_text_base <= addr < sp->layout.heap_end;
+    //@ assert k < ZEN_SEG_STACK ==> i == (addr - zen_image_text_base) / ZEN_PAGE_SIZE;
+    //@ assert k < ZEN_SEG_STACK ==> zen_image_text_base + (addr - zen_image_text_base) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == page;
+    //@ assert sp->layout.heap_end % ZEN_PAGE_SIZE == 0;
+    //@ assert (sp->layout.heap_end - zen_image_text_base) % ZEN_PAGE_SIZE == 0;
+    //@ assert k < ZEN_SEG_STACK ==> i < sp->low_slots;
+    //@ assert k < ZEN_SEG_STACK ==> page == zen_space_page_of(&sp->layout, i);
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.heap_end < sp->layout.stack_floor <= addr < sp->layout.top;
+    //@ assert k == ZEN_SEG_STACK ==> i == sp->low_slots + (addr - sp->layout.stack_floor) / ZEN_PAGE_SIZE;
+    //@ assert sp->layout.stack_floor % ZEN_PAGE_SIZE == 0;
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.stack_floor + (addr - sp->layout.stack_floor) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == page;
+    //@ assert k == ZEN_SEG_STACK ==> i >= sp->low_slots;
+    //@ assert k == ZEN_SEG_STACK ==> page == zen_space_page_of(&sp->layout, i);
+    //@ assert k == ZEN_SEG_STACK && page >= sp->layout.seg[ZEN_SEG_STACK].base ==> zen_space_slot_in_segment(&sp->layout, i);
+    //@ assert k < ZEN_SEG_STACK ==> zen_space_slot_in_segment(&sp->layout, i);
+    const zen_space_taken got = zen_space_new_frame(sp, k, page);
+    if (got.status != ZEN_OK) {
+        //@ assert zen_space_table_same{Pre, Here}(sp);
+        //@ assert \forall integer j; 0 <= j < sp->slots ==> sp->table[j] == \at(sp->table[j], Pre);
+        return got.status;
+    }
+    const zen_pfn pfn = got.pfn;
+    //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
+    /*@ ghost Filled: ; */
+    if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base) {
         zen_space_grow_stack(sp, page);
+        //@ assert sp->layout.seg[ZEN_SEG_STACK].base == page;
+    }
+    /* The page's slot, read again in the layout as it is now. */
+    //@ assert sp->layout.heap_end == \at(sp->layout.heap_end, Pre);
+    //@ assert sp->layout.stack_floor == \at(sp->layout.stack_floor, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert page == zen_space_page_of(&sp->layout, i);
+    //@ assert k == ZEN_SEG_STACK ==> sp->layout.seg[ZEN_SEG_STACK].base <= page;
+    //@ assert k < ZEN_SEG_STACK ==> sp->layout.seg[ZEN_SEG_HEAP].base == \at(sp->layout.seg[ZEN_SEG_HEAP].base, Pre);
+    //@ assert k < ZEN_SEG_STACK ==> sp->layout.seg[ZEN_SEG_HEAP].size == \at(sp->layout.seg[ZEN_SEG_HEAP].size, Pre);
+    //@ assert zen_space_table_same{Filled, Here}(sp);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
+    //@ assert zen_space_slot_in_segment(&sp->layout, i);
+    /*@ ghost Placed: ; */
     zen_space_record(sp, i, pfn);
+    //@ assert \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \at(sp->table[j], Placed);
+    //@ assert \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \at(sp->table[j], Pre);
+    //@ assert zen_space_ok(sp) && sp->table[i] != ZEN_SPACE_NO_FRAME;
     return ZEN_OK;
 }
 
@@ -51,16 +125,23 @@ zen_status zen_space_fault(zen_space *sp, uint64_t addr, uint32_t access, uint32
         st = zen_space_reject(sp, ZEN_ERR_INVAL);
     } else {
         const unsigned k = zen_space_judge(sp, addr);
+        //@ assert \forall integer j; zen_space_judge(&sp->layout, addr, j) ==> j == k;
         const uint32_t cause = zen_seg_refusal(&sp->layout, k, access, mode);
         const uint64_t i = zen_space_slot(sp, addr);
-        if (cause != ZEN_FAULT_NONE)
+        if (cause != ZEN_FAULT_NONE) {
             st = zen_space_refuse(sp, fault, addr, cause);
-        else if (i == sp->slots)
+        } else if (i == sp->slots) {
             st = ZEN_ERR_RANGE; /* TRAPVEC or ZENVARS */
-        else if (sp->table[i] != ZEN_SPACE_NO_FRAME)
+        } else if (sp->table[i] != ZEN_SPACE_NO_FRAME) {
             st = ZEN_OK;
-        else
+        } else {
+            /* A slot's page lies at or above TEXT's base, over the
+             * segments the kernel maps. */
+            //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_TRAPVEC) && zen_seg_ok_at(&sp->layout, ZEN_SEG_ZENVARS);
+            //@ assert zen_image_text_base <= addr;
+            //@ assert ZEN_SEG_TEXT <= k <= ZEN_SEG_STACK;
             st = zen_space_map(sp, i, k, addr);
+        }
     }
     zen_hooks_leave(&sp->hooks);
     return st;

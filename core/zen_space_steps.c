@@ -8,7 +8,8 @@
 /*@ requires zen_space_ok(sp);
     requires counter == &sp->stats.rejected || counter == &sp->stats.refused || counter == &sp->stats.oom_count;
     assigns *counter;
-    ensures zen_space_ok(sp);
+    ensures zen_space_ok(sp) && zen_zone_set_same_shape{Pre, Post}(sp->zones);
+    ensures zen_space_layout_same{Pre, Post}(&sp->layout) && zen_space_table_same{Pre, Post}(sp);
  */
 static void zen_space_count(zen_space *sp, uint64_t *counter)
 {
@@ -18,6 +19,7 @@ static void zen_space_count(zen_space *sp, uint64_t *counter)
     //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
     //@ assert zen_space_shape_ok(sp);
     //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
     //@ assert zen_space_table_ok(sp);
 }
 
@@ -115,40 +117,44 @@ void zen_space_record(zen_space *sp, uint64_t i, zen_pfn pfn)
  */
 
 /* zen_zone_alloc of one frame, its contract cut down to what the space
- * uses: the set's own memory and *pfn written, nothing else. */
-/*@ requires zen_zone_set_valid(s) && max_zone <= ZEN_ZONE_NORMAL && \valid(pfn);
-    requires \separated(pfn, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
-    requires \forall integer z; 0 <= z < ZEN_ZONE_COUNT && s->zone[z].present != 0 &&
-      s->zone[z].pages.memory != \null ==>
-      \separated(pfn, s->zone[z].pages.memory + (0 .. s->zone[z].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME - 1));
-    assigns *s, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1], *pfn;
-    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
-    ensures \result == ZEN_OK ==> zen_space_frame_ok(s, max_zone, *pfn) && *pfn < ZEN_PFN_LIMIT;
+ * uses: the set's own memory written, nothing else. The frame comes back
+ * by value (zen_space_taken). */
+/*@ requires zen_zone_set_valid(s) && max_zone <= ZEN_ZONE_NORMAL;
+    assigns *s, s->frames[0 .. s->nframes - 1], s->words[0 .. s->nwords - 1];
+    ensures \result.status == ZEN_OK || \result.status == ZEN_ERR_NOMEM || \result.status == ZEN_ERR_CORRUPT;
+    ensures \result.status != ZEN_ERR_CORRUPT ==> zen_zone_set_valid(s) && zen_zone_set_same_shape{Pre, Post}(s);
+    ensures \result.status == ZEN_OK ==> zen_space_frame_ok(s, max_zone, \result.pfn) && \result.pfn < ZEN_PFN_LIMIT;
  */
-static zen_status zen_space_alloc(zen_zone_set *s, unsigned max_zone, zen_pfn *pfn)
+static zen_space_taken zen_space_alloc(zen_zone_set *s, unsigned max_zone)
 {
+    zen_space_taken got = { ZEN_ERR_NOMEM, 0 };
+    zen_pfn pfn = 0;
     //@ assert !zen_zone_bad_request(s, max_zone, 0, 0);
-    return zen_zone_alloc(s, max_zone, 0, 0, pfn);
+    got.status = zen_zone_alloc(s, max_zone, 0, 0, &pfn);
+    got.pfn = pfn;
+    return got;
 }
 
-zen_status zen_space_take(zen_space *sp, zen_pfn *pfn)
+zen_space_taken zen_space_take(zen_space *sp)
 {
     zen_zone_set *const s = sp->zones;
     /* What the zones may write lies apart from the space and its table. */
     //@ assert \separated(sp, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
     //@ assert \separated(sp->table + (0 .. sp->slots - 1), s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
     //@ assert \separated(&sp->layout, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
-    const zen_status st = zen_space_alloc(s, sp->max_zone, pfn);
-    if (st == ZEN_ERR_CORRUPT)
-        return st;
-    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
+    const zen_space_taken got = zen_space_alloc(s, sp->max_zone);
+    /* The space's fixed fields and its table read the same, whatever the
+     * zones answered. */
     //@ assert sp->zones == \at(sp->zones, Pre) && sp->max_zone == \at(sp->max_zone, Pre);
     //@ assert sp->table == \at(sp->table, Pre);
     //@ assert sp->slots == \at(sp->slots, Pre);
     //@ assert sp->low_slots == \at(sp->low_slots, Pre);
     //@ assert sp->load_words[0] == \at(sp->load_words[0], Pre);
     //@ assert zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_space_table_same{Pre, Here}(sp);
+    if (got.status == ZEN_ERR_CORRUPT)
+        return got;
+    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_memory_ok(sp);
     /* The layout, a field at a time. */
@@ -163,13 +169,38 @@ zen_status zen_space_take(zen_space *sp, zen_pfn *pfn)
     //@ assert sp->low_slots == \at(sp->low_slots, Pre);
     //@ assert zen_space_shape_ok(sp);
     //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
-    //@ assert zen_space_table_same{Pre, Here}(sp);
     //@ assert zen_space_table_ok(sp);
-    if (st == ZEN_ERR_NOMEM) {
+    //@ assert zen_space_ok(sp);
+    if (got.status == ZEN_ERR_NOMEM) {
+        /*@ ghost Refused: ; */
         zen_space_count(sp, &sp->stats.oom_count);
-        return st;
+        //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
+        //@ assert zen_space_layout_same{Refused, Here}(&sp->layout) && zen_space_table_same{Refused, Here}(sp);
+        //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && zen_space_table_same{Pre, Here}(sp);
+        return got;
     }
-    return ZEN_OK;
+    return got;
+}
+
+zen_space_taken zen_space_new_frame(zen_space *sp, unsigned k, uint64_t page)
+{
+    const zen_space_taken got = zen_space_take(sp);
+    if (got.status != ZEN_OK)
+        return got;
+    /*@ ghost Taken: ; */
+    /* The frame lies in one of the direct maps the contract names, which
+     * have not moved. */
+    //@ assert zen_zone_of(got.pfn) == 0 || zen_zone_of(got.pfn) == 1 || zen_zone_of(got.pfn) == 2;
+    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
+    /*@ assert \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
+          sp->zones->zone[z].pages.memory == \at(sp->zones->zone[z].pages.memory, Pre) &&
+          sp->zones->zone[z].pages.nframes == \at(sp->zones->zone[z].pages.nframes, Pre); */
+    /*@ assert 0 <= zen_space_frame_at(sp->zones, got.pfn) &&
+          zen_space_frame_at(sp->zones, got.pfn) + ZEN_PAGE_WORDS_PER_FRAME <=
+          sp->zones->zone[zen_zone_of(got.pfn)].pages.nframes * ZEN_PAGE_WORDS_PER_FRAME; */
+    zen_space_fill(sp, k, page, got.pfn);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && zen_space_table_same{Pre, Here}(sp);
+    return got;
 }
 
 zen_status zen_space_reject(zen_space *sp, zen_status status)

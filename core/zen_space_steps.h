@@ -79,18 +79,40 @@
  */
 uint64_t zen_space_slot(const zen_space *sp, uint64_t addr);
 
-/* Take a frame from the zones for the space, in *pfn; count a refusal
- * for want of frames. */
-/*@ requires zen_space_ok(sp) && \valid(pfn) && \separated(pfn, sp, sp->table + (0 .. sp->slots - 1));
-    requires zen_space_words_apart(sp->zones, pfn, 1);
-    assigns *pfn, sp->stats.oom_count, ZEN_SPACE_ZONE_WRITES(sp->zones);
-    ensures \result == ZEN_OK || \result == ZEN_ERR_NOMEM || \result == ZEN_ERR_CORRUPT;
-    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
-    ensures \result != ZEN_ERR_CORRUPT ==>
-      zen_space_layout_same{Pre, Post}(&sp->layout) && zen_space_table_same{Pre, Post}(sp);
-    ensures \result == ZEN_OK ==> zen_space_frame_ok(sp->zones, sp->max_zone, *pfn) && *pfn < ZEN_PFN_LIMIT;
+/* A frame taken from the zones: its number, when status is ZEN_OK.
+ * Returned by value: the address of a caller's local would change WP's
+ * allocation table, and every \valid fact of zen_space_ok would have to be
+ * proved again across the end of its life. */
+typedef struct zen_space_taken {
+    zen_status status;
+    zen_pfn pfn;
+} zen_space_taken;
+
+/* Take a frame from the zones for the space; count a refusal for want of
+ * frames. The table reads the same whatever the answer. */
+/*@ requires zen_space_ok(sp);
+    assigns sp->stats.oom_count, ZEN_SPACE_ZONE_WRITES(sp->zones);
+    ensures \result.status == ZEN_OK || \result.status == ZEN_ERR_NOMEM || \result.status == ZEN_ERR_CORRUPT;
+    ensures \result.status != ZEN_ERR_CORRUPT ==>
+      zen_space_ok(sp) && zen_zone_set_same_shape{Pre, Post}(sp->zones) && zen_space_layout_same{Pre, Post}(&sp->layout);
+    ensures zen_space_table_same{Pre, Post}(sp);
+    ensures \result.status == ZEN_OK ==>
+      zen_space_frame_ok(sp->zones, sp->max_zone, \result.pfn) && \result.pfn < ZEN_PFN_LIMIT;
  */
-zen_status zen_space_take(zen_space *sp, zen_pfn *pfn);
+zen_space_taken zen_space_take(zen_space *sp);
+
+/* A frame for the page at `page` of segment k: taken from the zones
+ * (zen_space_take), then filled (zen_space_fill). */
+/*@ requires zen_space_ok(sp) && ZEN_SEG_TEXT <= k <= ZEN_SEG_STACK;
+    requires k < ZEN_SEG_TEXT + ZEN_SPACE_LOADED ==>
+      sp->layout.seg[k].base <= page < sp->layout.seg[k].base + sp->layout.seg[k].size;
+    assigns sp->stats.oom_count, ZEN_SPACE_ZONE_WRITES(sp->zones), ZEN_SPACE_FRAME_WRITES(sp->zones);
+    ensures \result.status == ZEN_OK || \result.status == ZEN_ERR_NOMEM || \result.status == ZEN_ERR_CORRUPT;
+    ensures \result.status != ZEN_ERR_CORRUPT ==> zen_space_ok(sp) && zen_space_layout_same{Pre, Post}(&sp->layout);
+    ensures zen_space_table_same{Pre, Post}(sp);
+    ensures \result.status == ZEN_OK ==> \result.pfn < ZEN_PFN_LIMIT;
+ */
+zen_space_taken zen_space_new_frame(zen_space *sp, unsigned k, uint64_t page);
 
 /* Fill frame pfn for the page at `page` of segment k: the image's words
  * for that page when k is a loaded segment (TEXT, RODATA, DATA), zeros
