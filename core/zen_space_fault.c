@@ -91,6 +91,8 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     }
     const zen_pfn pfn = got.pfn;
     //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
+    //@ assert sp->layout.seg[ZEN_SEG_HEAP].base == \at(sp->layout.seg[ZEN_SEG_HEAP].base, Pre);
+    //@ assert sp->layout.seg[ZEN_SEG_HEAP].size == \at(sp->layout.seg[ZEN_SEG_HEAP].size, Pre);
     /*@ ghost Filled: ; */
     if (k == ZEN_SEG_STACK && page < sp->layout.seg[ZEN_SEG_STACK].base) {
         zen_space_grow_stack(sp, page);

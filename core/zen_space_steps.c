@@ -143,17 +143,16 @@ zen_space_taken zen_space_take(zen_space *sp)
     //@ assert \separated(sp->table + (0 .. sp->slots - 1), s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
     //@ assert \separated(&sp->layout, s, s->frames + (0 .. s->nframes - 1), s->words + (0 .. s->nwords - 1));
     const zen_space_taken got = zen_space_alloc(s, sp->max_zone);
-    /* The space's fixed fields and its table read the same, whatever the
-     * zones answered. */
-    //@ assert sp->zones == \at(sp->zones, Pre) && sp->max_zone == \at(sp->max_zone, Pre);
+    /* The table reads the same, whatever the zones answered. */
     //@ assert sp->table == \at(sp->table, Pre);
     //@ assert sp->slots == \at(sp->slots, Pre);
-    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
-    //@ assert sp->load_words[0] == \at(sp->load_words[0], Pre);
-    //@ assert zen_space_fixed{Pre, Here}(sp);
     //@ assert zen_space_table_same{Pre, Here}(sp);
     if (got.status == ZEN_ERR_CORRUPT)
         return got;
+    //@ assert sp->zones == \at(sp->zones, Pre) && sp->max_zone == \at(sp->max_zone, Pre);
+    //@ assert sp->low_slots == \at(sp->low_slots, Pre);
+    //@ assert sp->load_words[0] == \at(sp->load_words[0], Pre);
+    //@ assert zen_space_fixed{Pre, Here}(sp);
     //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
     //@ assert zen_space_apart_all(sp);
     //@ assert zen_space_memory_ok(sp);
@@ -191,6 +190,7 @@ zen_space_taken zen_space_new_frame(zen_space *sp, unsigned k, uint64_t page)
     /* The frame lies in one of the direct maps the contract names, which
      * have not moved. */
     //@ assert zen_zone_of(got.pfn) == 0 || zen_zone_of(got.pfn) == 1 || zen_zone_of(got.pfn) == 2;
+    //@ assert sp->zones == \at(sp->zones, Pre);
     //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
     /*@ assert \forall integer z; 0 <= z < ZEN_ZONE_COUNT ==>
           sp->zones->zone[z].pages.memory == \at(sp->zones->zone[z].pages.memory, Pre) &&
