@@ -109,6 +109,33 @@ static void zen_space_drop(zen_space *sp, uint64_t from, uint64_t to)
     }
 }
 
+/* Empty slot i and give the frame it held, if any, back to the zones:
+ * their answer, or ZEN_OK for an empty slot. */
+/*@ requires zen_space_ok(sp) && i < sp->slots;
+    assigns sp->table[i], sp->stats.mapped, ZEN_SPACE_ZONE_WRITES(sp->zones);
+    ensures sp->table[i] == ZEN_SPACE_NO_FRAME;
+    ensures sp->table == \old(sp->table) && sp->slots == \old(sp->slots);
+    ensures zen_space_fixed{Pre, Post}(sp) && zen_zone_set_same_shape{Pre, Post}(sp->zones);
+    ensures zen_space_layout_same{Pre, Post}(&sp->layout) && sp->brk == \old(sp->brk);
+    ensures \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
+    ensures \result != ZEN_ERR_CORRUPT ==> zen_space_ok(sp);
+ */
+static zen_status zen_space_release_slot(zen_space *sp, uint64_t i)
+{
+    const zen_pfn pfn = sp->table[i];
+    if (pfn == ZEN_SPACE_NO_FRAME)
+        return ZEN_OK;
+    zen_space_empty(sp, i);
+    /*@ ghost Emptied: ; */
+    const zen_status r = zen_space_give_back(sp, pfn);
+    //@ assert zen_space_fixed{Pre, Here}(sp);
+    //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && sp->brk == \at(sp->brk, Pre);
+    //@ assert sp->table == \at(sp->table, Pre) && sp->slots == \at(sp->slots, Pre);
+    //@ assert \forall integer j; 0 <= j < sp->slots ==> sp->table[j] == \at(sp->table[j], Emptied);
+    return r;
+}
+
 /* Empty slots [from, to) and give their frames back to the zones:
  * ZEN_OK, or ZEN_ERR_CORRUPT when the zones refused one. The zones are
  * not called again once they answered ZEN_ERR_CORRUPT themselves. */
@@ -124,10 +151,12 @@ static void zen_space_drop(zen_space *sp, uint64_t from, uint64_t to)
 static zen_status zen_space_release(zen_space *sp, uint64_t from, uint64_t to)
 {
     zen_status st = ZEN_OK;
-    /* The places written are those of entry: the zone calls rewrite the set. */
+    /* The places written, as they stood at entry: the zone calls rewrite
+     * the set, which holds where its arrays are. */
     /*@ loop invariant from <= i <= to;
         loop invariant st == ZEN_OK || st == ZEN_ERR_CORRUPT;
         loop invariant zen_space_ok(sp);
+        loop invariant sp->table == \at(sp->table, Pre) && sp->slots == \at(sp->slots, Pre);
         loop invariant fixed: zen_space_fixed{Pre, Here}(sp) && zen_zone_set_same_shape{Pre, Here}(sp->zones);
         loop invariant zen_space_layout_same{Pre, Here}(&sp->layout) && sp->brk == \at(sp->brk, Pre);
         loop invariant \forall integer j; from <= j < i ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
@@ -138,27 +167,20 @@ static zen_status zen_space_release(zen_space *sp, uint64_t from, uint64_t to)
                      \at(sp->zones->words, Pre)[0 .. \at(sp->zones->nwords, Pre) - 1];
         loop variant to - i; */
     for (uint64_t i = from; i < to; i++) {
-        const zen_pfn pfn = sp->table[i];
-        if (pfn == ZEN_SPACE_NO_FRAME)
-            continue;
-        zen_space_empty(sp, i);
-        //@ assert zen_space_fixed{Pre, Here}(sp);
-        //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
+        const zen_status r = zen_space_release_slot(sp, i);
         //@ assert sp->table == \at(sp->table, Pre) && sp->slots == \at(sp->slots, Pre);
+        //@ assert sp->table[i] == ZEN_SPACE_NO_FRAME;
+        //@ assert \forall integer j; from <= j < i ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
         //@ assert \forall integer j; from <= j <= i ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
         /*@ assert \forall integer j; 0 <= j < sp->slots && (j < from || i < j) ==>
               sp->table[j] == \at(sp->table[j], Pre); */
-        /*@ ghost Emptied: ; */
-        const zen_status r = zen_space_give_back(sp, pfn);
         //@ assert zen_space_fixed{Pre, Here}(sp);
         //@ assert zen_zone_set_same_shape{Pre, Here}(sp->zones);
-        //@ assert sp->table == \at(sp->table, Pre) && sp->slots == \at(sp->slots, Pre);
-        //@ assert \forall integer j; 0 <= j < sp->slots ==> sp->table[j] == \at(sp->table[j], Emptied);
-        //@ assert \forall integer j; from <= j <= i ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
-        /*@ assert \forall integer j; 0 <= j < sp->slots && (j < from || i < j) ==>
-              sp->table[j] == \at(sp->table[j], Pre); */
+        //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && sp->brk == \at(sp->brk, Pre);
         if (r == ZEN_ERR_CORRUPT) {
+            //@ assert \separated(sp, sp->table + (0 .. sp->slots - 1));
             /*@ ghost Broken: ; */
+            /* Slot i is empty already; the zones are not called again. */
             zen_space_drop(sp, i, to);
             //@ assert sp->table == \at(sp->table, Pre) && sp->slots == \at(sp->slots, Pre);
             //@ assert \forall integer j; 0 <= j < sp->slots && (j < i || to <= j) ==> sp->table[j] == \at(sp->table[j], Broken);
@@ -175,6 +197,56 @@ static zen_status zen_space_release(zen_space *sp, uint64_t from, uint64_t to)
     //@ assert \forall integer j; 0 <= j < sp->slots && (j < from || to <= j) ==> sp->table[j] == \at(sp->table[j], Pre);
     //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && sp->brk == \at(sp->brk, Pre);
     return st;
+}
+
+/* Empty the slots of the pages at or above end, a page boundary in the
+ * heap's reach, and give their frames back: those of the heap's pages
+ * from end up (the slots above the heap's end are empty already). */
+/*@ requires zen_space_ok(sp);
+    requires sp->layout.seg[ZEN_SEG_HEAP].base <= end <= sp->layout.heap_end && end % ZEN_PAGE_SIZE == 0;
+    assigns sp->stats.mapped, sp->table[0 .. sp->slots - 1], ZEN_SPACE_ZONE_WRITES(sp->zones);
+    ensures \result == ZEN_OK || \result == ZEN_ERR_CORRUPT;
+    ensures \result == ZEN_OK ==> zen_space_ok(sp);
+    ensures \result == ZEN_OK ==>
+      zen_space_layout_same{Pre, Post}(&sp->layout) && sp->brk == \old(sp->brk) &&
+      sp->slots == \old(sp->slots) && sp->low_slots == \old(sp->low_slots);
+    ensures \result == ZEN_OK ==> \forall integer j;
+      0 <= j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= end ==> sp->table[j] == ZEN_SPACE_NO_FRAME;
+    ensures \result == ZEN_OK ==> \forall integer j;
+      0 <= j < sp->slots && !(j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= end) ==>
+      sp->table[j] == \old(sp->table[j]);
+ */
+static zen_status zen_space_cut(zen_space *sp, uint64_t end)
+{
+    const uint64_t base = sp->layout.seg[ZEN_SEG_HEAP].base;
+    const uint64_t old_end = base + sp->layout.seg[ZEN_SEG_HEAP].size;
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_HEAP);
+    //@ assert base + sp->layout.seg[ZEN_SEG_HEAP].size <= sp->layout.heap_end;
+    //@ assert old_end == base + sp->layout.seg[ZEN_SEG_HEAP].size;
+    //@ assert old_end <= sp->layout.heap_end && old_end % ZEN_PAGE_SIZE == 0;
+    /* TEXT lies under the heap: the segments between follow in kind order. */
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_TEXT) && zen_seg_ok_at(&sp->layout, ZEN_SEG_RODATA);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_DATA) && zen_seg_ok_at(&sp->layout, ZEN_SEG_BSS);
+    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_COMM);
+    //@ assert zen_image_text_base <= base;
+    //@ assert sp->low_slots == zen_space_low_slots(&sp->layout);
+    /* The slots of pages at or above the heap's end have no frame. */
+    /*@ assert \forall integer j; 0 <= j < sp->low_slots ==>
+          zen_space_page_of(&sp->layout, j) == zen_image_text_base + j * ZEN_PAGE_SIZE; */
+    /*@ assert \forall integer j; 0 <= j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= old_end ==>
+          !zen_space_slot_in_segment(&sp->layout, j); */
+    /*@ assert \forall integer j; 0 <= j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= old_end ==>
+          sp->table[j] == ZEN_SPACE_NO_FRAME; */
+    if (end >= old_end)
+        return ZEN_OK;
+    /* Low slots count pages from TEXT's base. */
+    const uint64_t text = sp->layout.seg[ZEN_SEG_TEXT].base;
+    //@ assert text == zen_image_text_base;
+    //@ assert (end - text) % ZEN_PAGE_SIZE == 0 && (old_end - text) % ZEN_PAGE_SIZE == 0;
+    //@ assert (end - text) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == end - text;
+    //@ assert (old_end - text) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == old_end - text;
+    //@ assert (old_end - text) / ZEN_PAGE_SIZE <= sp->low_slots <= sp->slots;
+    return zen_space_release(sp, (end - text) / ZEN_PAGE_SIZE, (old_end - text) / ZEN_PAGE_SIZE);
 }
 
 /* Move the break within the heap's reach: release the frames of the
@@ -202,35 +274,10 @@ static zen_status zen_space_move_break(zen_space *sp, uint64_t new_break)
     const uint64_t end = zen_seg_end(base, new_break - base);
     //@ assert end == base + zen_seg_round(new_break - base) && end % ZEN_PAGE_SIZE == 0;
     //@ assert base <= end <= sp->layout.heap_end;
-    const uint64_t old_end = base + sp->layout.seg[ZEN_SEG_HEAP].size;
-    //@ assert old_end <= sp->layout.heap_end && old_end % ZEN_PAGE_SIZE == 0;
-    /* TEXT lies under the heap: the segments between follow in kind order. */
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_TEXT) && zen_seg_ok_at(&sp->layout, ZEN_SEG_RODATA);
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_DATA) && zen_seg_ok_at(&sp->layout, ZEN_SEG_BSS);
-    //@ assert zen_seg_ok_at(&sp->layout, ZEN_SEG_COMM);
-    //@ assert zen_image_text_base <= base;
-    /* The slots of pages at or above the heap's end have no frame. */
-    /*@ assert \forall integer j; 0 <= j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= old_end ==>
-          sp->table[j] == ZEN_SPACE_NO_FRAME; */
-    if (end < old_end) {
-        /* Low slots count pages from TEXT's base. */
-        const uint64_t text = sp->layout.seg[ZEN_SEG_TEXT].base;
-        //@ assert text == zen_image_text_base;
-        //@ assert (end - text) % ZEN_PAGE_SIZE == 0 && (old_end - text) % ZEN_PAGE_SIZE == 0;
-        //@ assert (end - text) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == end - text;
-        //@ assert (old_end - text) / ZEN_PAGE_SIZE * ZEN_PAGE_SIZE == old_end - text;
-        //@ assert (old_end - text) / ZEN_PAGE_SIZE <= sp->low_slots <= sp->slots;
-        const zen_status st =
-            zen_space_release(sp, (end - text) / ZEN_PAGE_SIZE, (old_end - text) / ZEN_PAGE_SIZE);
-        if (st != ZEN_OK)
-            return st;
-    }
-    /*@ assert \forall integer j; 0 <= j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= end ==>
-          sp->table[j] == ZEN_SPACE_NO_FRAME; */
-    /*@ assert \forall integer j; 0 <= j < sp->slots &&
-          !(j < sp->low_slots && zen_image_text_base + j * ZEN_PAGE_SIZE >= end) ==>
-          sp->table[j] == \at(sp->table[j], Pre); */
-    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout) && sp->slots == \at(sp->slots, Pre);
+    const zen_status st = zen_space_cut(sp, end);
+    if (st != ZEN_OK)
+        return st;
+    //@ assert sp->layout.seg[ZEN_SEG_HEAP].base == base;
     //@ assert sp->low_slots == zen_space_low_slots(&sp->layout);
     /*@ assert \forall integer j; 0 <= j < sp->low_slots ==>
           zen_space_page_of(&sp->layout, j) == zen_image_text_base + j * ZEN_PAGE_SIZE; */
@@ -254,9 +301,6 @@ static zen_status zen_space_move_break(zen_space *sp, uint64_t new_break)
           (zen_space_slot_in_segment(&sp->layout, j) ? sp->table[j] == \at(sp->table[j], Pre)
                                                      : sp->table[j] == ZEN_SPACE_NO_FRAME); */
     /*@ assert \forall integer j; sp->low_slots <= j < sp->slots ==>
-          (zen_space_slot_in_segment(&sp->layout, j) ? sp->table[j] == \at(sp->table[j], Pre)
-                                                     : sp->table[j] == ZEN_SPACE_NO_FRAME); */
-    /*@ assert \forall integer j; 0 <= j < sp->slots ==>
           (zen_space_slot_in_segment(&sp->layout, j) ? sp->table[j] == \at(sp->table[j], Pre)
                                                      : sp->table[j] == ZEN_SPACE_NO_FRAME); */
     return ZEN_OK;

@@ -27,6 +27,13 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
     lemma zen_space_judge_unique: \forall zen_layout *l, integer a, k, j;
       zen_space_judge(l, a, k) && zen_space_judge(l, a, j) ==> k == j;
 
+    // The judging segment and its cause read the same in the same layout.
+    lemma zen_space_judge_kept{L1, L2}: \forall zen_layout *l, integer a, k;
+      zen_space_layout_same{L1, L2}(l) && zen_space_judge{L1}(l, a, k) ==> zen_space_judge{L2}(l, a, k);
+    lemma zen_space_cause_kept{L1, L2}: \forall zen_layout *l, integer k, access, mode;
+      zen_space_layout_same{L1, L2}(l) && (k == ZEN_SEG_NONE || 0 <= k < ZEN_SEG_KINDS) ==>
+      zen_seg_cause{L1}(l, k, access, mode) == zen_seg_cause{L2}(l, k, access, mode);
+
     // The page that holds byte a, from a page boundary b at or under it.
     lemma zen_space_page_floor: \forall integer a, b;
       0 <= b <= a && b % ZEN_PAGE_SIZE == 0 ==>
@@ -131,7 +138,10 @@ zen_status zen_space_fault(zen_space *sp, uint64_t addr, uint32_t access, uint32
         const uint32_t cause = zen_seg_refusal(&sp->layout, k, access, mode);
         const uint64_t i = zen_space_slot(sp, addr);
         if (cause != ZEN_FAULT_NONE) {
+            /*@ ghost Judged: ; */
             st = zen_space_refuse(sp, fault, addr, cause);
+            //@ assert zen_space_judge{Judged}(&sp->layout, addr, k) && zen_space_judge(&sp->layout, addr, k);
+            //@ assert fault->cause == zen_seg_cause(&sp->layout, k, access, mode);
         } else if (i == sp->slots) {
             st = ZEN_ERR_RANGE; /* TRAPVEC or ZENVARS */
         } else if (sp->table[i] != ZEN_SPACE_NO_FRAME) {

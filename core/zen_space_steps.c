@@ -241,7 +241,10 @@ zen_status zen_space_refuse(zen_space *sp, zen_fault *fault, uint64_t addr, uint
     //@ assert zen_space_table_same{Pre, Here}(sp);
     //@ assert zen_space_zones_ok(sp->zones, sp->max_zone);
     //@ assert zen_space_table_ok(sp);
+    /*@ ghost Put: ; */
     zen_space_count(sp, &sp->stats.refused);
+    //@ assert zen_space_layout_same{Put, Here}(&sp->layout);
+    //@ assert zen_space_layout_same{Pre, Here}(&sp->layout);
     return ZEN_ERR_FAULT;
 }
 

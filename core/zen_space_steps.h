@@ -160,7 +160,7 @@ zen_status zen_space_reject(zen_space *sp, zen_status status);
     requires \separated(fault, sp->zones, sp->zones->frames + (0 .. sp->zones->nframes - 1),
                         sp->zones->words + (0 .. sp->zones->nwords - 1));
     assigns *fault, sp->stats.refused;
-    ensures zen_space_ok(sp) && \result == ZEN_ERR_FAULT;
+    ensures zen_space_ok(sp) && \result == ZEN_ERR_FAULT && zen_space_layout_same{Pre, Post}(&sp->layout);
     ensures fault->addr == addr && fault->cause == cause && fault->signal == ZEN_SIGSEGV;
  */
 zen_status zen_space_refuse(zen_space *sp, zen_fault *fault, uint64_t addr, uint32_t cause);

@@ -105,6 +105,53 @@ ZEN_PROOF_GATES = [
         files = ["core/zen_seg_layout.c", "core/zen_seg_access.c"],
         manual = False,
     ),
+    # Address spaces, one run per file: a file's lemmas are in every goal's
+    # context of its run, and those that carry the space's invariant across
+    # a store (zen_space_lemmas.h) or place a faulting page
+    # (zen_space_fault.c) time out goals of the other files. First the
+    # slot of an address, the frame of a page, and the checker.
+    struct(
+        name = "space",
+        component = "space",
+        options = ["--cvc4-first"],
+        files = ["core/zen_space.c", "core/zen_space_check.c"],
+        manual = True,
+    ),
+    # The table's size and init.
+    struct(
+        name = "space_init",
+        component = "space",
+        options = ["--cvc4-first"],
+        files = ["core/zen_space_init.c"],
+        manual = True,
+    ),
+    # The steps that store through the space. zen_space_take's and
+    # zen_space_put_fault's slowest goals take up to 36 s alone, so they
+    # get 80 s.
+    struct(
+        name = "space_steps",
+        component = "space",
+        options = ["--cvc4-first", "--fct-timeout", "zen_space_take:80,zen_space_put_fault:80"],
+        files = ["core/zen_space_steps.c"],
+        manual = True,
+    ),
+    # The fault handler. zen_space_map's and zen_space_fault's goals run
+    # split: whole, a postcondition over their returns times out.
+    struct(
+        name = "space_fault",
+        component = "space",
+        options = ["--cvc4-first", "--split", "zen_space_map,zen_space_fault"],
+        files = ["core/zen_space_fault.c"],
+        manual = True,
+    ),
+    # brk and teardown.
+    struct(
+        name = "space_brk",
+        component = "space",
+        options = ["--cvc4-first"],
+        files = ["core/zen_space_brk.c"],
+        manual = True,
+    ),
 ]
 
 def gate_runs_line(gate):
