@@ -34,6 +34,13 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
       zen_space_layout_same{L1, L2}(l) && (k == ZEN_SEG_NONE || 0 <= k < ZEN_SEG_KINDS) ==>
       zen_seg_cause{L1}(l, k, access, mode) == zen_seg_cause{L2}(l, k, access, mode);
 
+    // The slot of a byte reads the same while the heap's and the stack's
+    // reaches and the top do.
+    lemma zen_space_slot_of_kept{L1, L2}: \forall zen_layout *l, integer a;
+      \at(l->heap_end, L1) == \at(l->heap_end, L2) && \at(l->stack_floor, L1) == \at(l->stack_floor, L2) &&
+      \at(l->top, L1) == \at(l->top, L2) ==>
+      zen_space_slot_of{L1}(l, a) == zen_space_slot_of{L2}(l, a);
+
     // The page that holds byte a, from a page boundary b at or under it.
     lemma zen_space_page_floor: \forall integer a, b;
       0 <= b <= a && b % ZEN_PAGE_SIZE == 0 ==>
@@ -53,6 +60,7 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
     ensures \result == ZEN_OK ==> sp->table[i] != ZEN_SPACE_NO_FRAME;
     ensures \result != ZEN_OK ==> sp->table[i] == ZEN_SPACE_NO_FRAME;
     ensures \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
+    ensures \result == ZEN_OK ==> zen_space_slot_of(&sp->layout, addr) == i;
  */
 static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t addr)
 {
@@ -107,7 +115,8 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     }
     /* The page's slot, read again in the layout as it is now. */
     //@ assert sp->layout.heap_end == \at(sp->layout.heap_end, Pre);
-    //@ assert sp->layout.stack_floor == \at(sp->layout.stack_floor, Pre);
+    //@ assert sp->layout.stack_floor == \at(sp->layout.stack_floor, Pre) && sp->layout.top == \at(sp->layout.top, Pre);
+    //@ assert zen_space_slot_of(&sp->layout, addr) == i;
     //@ assert sp->low_slots == \at(sp->low_slots, Pre);
     //@ assert page == zen_space_page_of(&sp->layout, i);
     //@ assert k == ZEN_SEG_STACK ==> sp->layout.seg[ZEN_SEG_STACK].base <= page;
@@ -119,24 +128,41 @@ static zen_status zen_space_map(zen_space *sp, uint64_t i, unsigned k, uint64_t 
     //@ assert zen_space_slot_in_segment(&sp->layout, i);
     /*@ ghost Placed: ; */
     zen_space_record(sp, i, pfn);
+    //@ assert sp->layout.heap_end == \at(sp->layout.heap_end, Placed) && sp->layout.top == \at(sp->layout.top, Placed);
+    //@ assert sp->layout.stack_floor == \at(sp->layout.stack_floor, Placed);
+    //@ assert zen_space_slot_of(&sp->layout, addr) == i;
     //@ assert \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \at(sp->table[j], Placed);
     //@ assert \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \at(sp->table[j], Pre);
     //@ assert zen_space_ok(sp) && sp->table[i] != ZEN_SPACE_NO_FRAME;
     return ZEN_OK;
 }
 
+/* A known access in a known mode (zen_space_request_ok). One call, so
+ * that the fault handler's goals do not multiply by the test's paths. */
+/*@ assigns \nothing;
+    ensures \result != 0 <==> zen_space_request_ok(access, mode);
+ */
+static int zen_space_request_known(uint32_t access, uint32_t mode)
+{
+    return (access == ZEN_SEG_R || access == ZEN_SEG_W || access == ZEN_SEG_X) &&
+           (mode == ZEN_SEG_USER || mode == ZEN_SEG_SYSTEM);
+}
+
 zen_status zen_space_fault(zen_space *sp, uint64_t addr, uint32_t access, uint32_t mode, zen_fault *fault)
 {
     zen_status st;
     zen_hooks_enter(&sp->hooks);
-    if ((access != ZEN_SEG_R && access != ZEN_SEG_W && access != ZEN_SEG_X) ||
-        (mode != ZEN_SEG_USER && mode != ZEN_SEG_SYSTEM)) {
+    if (!zen_space_request_known(access, mode)) {
         st = zen_space_reject(sp, ZEN_ERR_INVAL);
     } else {
         const unsigned k = zen_space_judge(sp, addr);
         //@ assert \forall integer j; zen_space_judge(&sp->layout, addr, j) ==> j == k;
         const uint32_t cause = zen_seg_refusal(&sp->layout, k, access, mode);
+        /*@ assert cause != ZEN_FAULT_NONE <==>
+              !(\exists integer j; zen_space_judge(&sp->layout, addr, j) && j != ZEN_SEG_NONE &&
+                                  zen_seg_allows(sp->layout.seg[j], access, mode)); */
         const uint64_t i = zen_space_slot(sp, addr);
+        //@ assert i == sp->slots <==> zen_space_slot_of(&sp->layout, addr) < 0;
         if (cause != ZEN_FAULT_NONE) {
             /*@ ghost Judged: ; */
             st = zen_space_refuse(sp, fault, addr, cause);
@@ -153,6 +179,7 @@ zen_status zen_space_fault(zen_space *sp, uint64_t addr, uint32_t access, uint32
             //@ assert zen_image_text_base <= addr;
             //@ assert ZEN_SEG_TEXT <= k <= ZEN_SEG_STACK;
             st = zen_space_map(sp, i, k, addr);
+            //@ assert st == ZEN_OK ==> zen_space_slot_of(&sp->layout, addr) == i && sp->table[i] != ZEN_SPACE_NO_FRAME;
         }
     }
     zen_hooks_leave(&sp->hooks);

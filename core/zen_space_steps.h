@@ -143,7 +143,7 @@ void zen_space_grow_stack(zen_space *sp, uint64_t page);
 /*@ requires zen_space_ok(sp) && i < sp->slots && sp->table[i] == ZEN_SPACE_NO_FRAME && pfn < ZEN_PFN_LIMIT;
     requires zen_space_slot_in_segment(&sp->layout, i);
     assigns sp->table[i], sp->stats.mapped, sp->stats.peak;
-    ensures zen_space_ok(sp) && sp->table[i] == pfn;
+    ensures zen_space_ok(sp) && sp->table[i] == pfn && zen_space_layout_same{Pre, Post}(&sp->layout);
     ensures \forall integer j; 0 <= j < sp->slots && j != i ==> sp->table[j] == \old(sp->table[j]);
  */
 void zen_space_record(zen_space *sp, uint64_t i, zen_pfn pfn);
