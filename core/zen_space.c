@@ -26,7 +26,11 @@ zen_status zen_space_frame_at(const zen_space *sp, uint64_t addr, zen_pfn *pfn)
     const zen_pfn frame = sp->table[i];
     if (frame == ZEN_SPACE_NO_FRAME)
         return ZEN_ERR_NOT_ALLOCATED;
+    /*@ ghost Found: ; */
     *pfn = frame;
     //@ assert sp->table[i] == frame;
+    //@ assert sp->layout.heap_end == \at(sp->layout.heap_end, Found) && sp->layout.top == \at(sp->layout.top, Found);
+    //@ assert sp->layout.stack_floor == \at(sp->layout.stack_floor, Found);
+    //@ assert zen_space_slot_of(&sp->layout, addr) == i;
     return ZEN_OK;
 }

@@ -34,13 +34,6 @@ static unsigned zen_space_judge(const zen_space *sp, uint64_t addr)
       zen_space_layout_same{L1, L2}(l) && (k == ZEN_SEG_NONE || 0 <= k < ZEN_SEG_KINDS) ==>
       zen_seg_cause{L1}(l, k, access, mode) == zen_seg_cause{L2}(l, k, access, mode);
 
-    // The slot of a byte reads the same while the heap's and the stack's
-    // reaches and the top do.
-    lemma zen_space_slot_of_kept{L1, L2}: \forall zen_layout *l, integer a;
-      \at(l->heap_end, L1) == \at(l->heap_end, L2) && \at(l->stack_floor, L1) == \at(l->stack_floor, L2) &&
-      \at(l->top, L1) == \at(l->top, L2) ==>
-      zen_space_slot_of{L1}(l, a) == zen_space_slot_of{L2}(l, a);
-
     // The page that holds byte a, from a page boundary b at or under it.
     lemma zen_space_page_floor: \forall integer a, b;
       0 <= b <= a && b % ZEN_PAGE_SIZE == 0 ==>

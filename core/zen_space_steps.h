@@ -54,6 +54,12 @@
 
     lemma zen_space_layout_same_trans{L1, L2, L3}: \forall zen_layout *l;
       zen_space_layout_same{L1, L2}(l) && zen_space_layout_same{L2, L3}(l) ==> zen_space_layout_same{L1, L3}(l);
+    // The slot of a byte reads the same while the heap's and the stack's
+    // reaches and the top do.
+    lemma zen_space_slot_of_kept{L1, L2}: \forall zen_layout *l, integer a;
+      \at(l->heap_end, L1) == \at(l->heap_end, L2) && \at(l->stack_floor, L1) == \at(l->stack_floor, L2) &&
+      \at(l->top, L1) == \at(l->top, L2) ==>
+      zen_space_slot_of{L1}(l, a) == zen_space_slot_of{L2}(l, a);
     lemma zen_space_table_same_trans{L1, L2, L3}: \forall zen_space *sp;
       zen_space_table_same{L1, L2}(sp) && zen_space_table_same{L2, L3}(sp) ==> zen_space_table_same{L1, L3}(sp);
  */
