@@ -12,6 +12,19 @@ typedef struct zen_space_size {
 } zen_space_size;
 
 /*@
+    // The set's shape from its parts: the case split over the three zones.
+    lemma zen_space_init_shape{L1, L2}: \forall zen_zone_set *s;
+      \at(s->frames, L1) == \at(s->frames, L2) && \at(s->nframes, L1) == \at(s->nframes, L2) &&
+      \at(s->words, L1) == \at(s->words, L2) && \at(s->nwords, L1) == \at(s->nwords, L2) &&
+      (\forall integer y; 0 <= y < ZEN_ZONE_COUNT ==>
+        \at(s->zone[y].present, L1) == \at(s->zone[y].present, L2) &&
+        \at(s->zone[y].frame_off, L1) == \at(s->zone[y].frame_off, L2) &&
+        \at(s->zone[y].word_off, L1) == \at(s->zone[y].word_off, L2)) &&
+      zen_page_same_shape{L1, L2}(\at(&s->zone[0].pages, L1)) &&
+      zen_page_same_shape{L1, L2}(\at(&s->zone[1].pages, L1)) &&
+      zen_page_same_shape{L1, L2}(\at(&s->zone[2].pages, L1)) ==>
+      zen_zone_set_same_shape{L1, L2}(s);
+
     // What the space keeps apart from the zones stays apart while the set
     // keeps its shape.
     lemma zen_space_init_apart_kept{L1, L2}: \forall zen_zone_set *s, zen_space *sp;
@@ -363,6 +376,7 @@ static void zen_space_build_kept(zen_space *sp, const zen_image *img, zen_zone_s
     /*@ assert zen_zone_ok(s, 1); */
     /*@ assert zen_zone_ok(s, 2); */
     /*@ assert zen_zones_apart(s, 0, 1) && zen_zones_apart(s, 0, 2) && zen_zones_apart(s, 1, 2); */
+    /*@ assert zen_zone_set_same_shape{Pre, Here}(s); */
 }
 
 zen_status zen_space_init(zen_space *sp, const zen_image *img, zen_zone_set *zones, unsigned max_zone,
